@@ -1,0 +1,273 @@
+/**
+ * The store port: what the runtime needs from persistence, one interface per aggregate.
+ * Adapters (sqlite/, mongo/) implement it and must pass test/store/contract.ts.
+ *
+ * Rules every adapter keeps:
+ * - methods return plain objects (deep copies), never rows or documents;
+ * - `InstanceStore.save` is one atomic write conditional on the revision read: the
+ *   instance, its tasks, timers and subscriptions and the new history events are written
+ *   together or not at all;
+ * - times are ISO 8601 strings in UTC.
+ */
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Variables = Record<string, unknown>;
+
+// ---------------------------------------------------------------- definitions and forms
+
+export interface DefinitionVersionRecord {
+  /** BPMN process id. */
+  key: string;
+  name: string;
+  version: number;
+  /** sha256 over the XML and the forms deployed with it; spots unchanged deploys. */
+  checksum: string;
+  xml: string;
+  deployedAt: string;
+  deployedBy: string;
+  /** formId -> form version deployed with (or before) this process version. */
+  forms: Record<string, number>;
+  /** Process-level settings read from the diagram (starter groups, retention, ...). */
+  settings: Record<string, unknown>;
+}
+
+export interface FormVersionRecord {
+  formId: string;
+  version: number;
+  checksum: string;
+  /** The form-js schema. */
+  schema: Record<string, unknown>;
+  deployedAt: string;
+  deployedBy: string;
+}
+
+export interface DefinitionSummary {
+  key: string;
+  name: string;
+  latestVersion: number;
+}
+
+export interface DefinitionStore {
+  /** Inserts a new version; throws ConflictError when (key, version) exists. */
+  addVersion(record: DefinitionVersionRecord): Promise<void>;
+  getVersion(key: string, version: number): Promise<DefinitionVersionRecord | null>;
+  getLatest(key: string): Promise<DefinitionVersionRecord | null>;
+  listVersions(key: string): Promise<DefinitionVersionRecord[]>;
+  /** One entry per key, sorted by key. */
+  listLatest(): Promise<DefinitionSummary[]>;
+  /** The latest version of every key (whole records), for message/timer start lookups. */
+  latestVersions(): Promise<DefinitionVersionRecord[]>;
+
+  /** Inserts a new form version; throws ConflictError when (formId, version) exists. */
+  addFormVersion(record: FormVersionRecord): Promise<void>;
+  getFormVersion(formId: string, version: number): Promise<FormVersionRecord | null>;
+  getLatestForm(formId: string): Promise<FormVersionRecord | null>;
+}
+
+// ---------------------------------------------------------------- instances
+
+export type InstanceStatus = 'active' | 'completed' | 'cancelled' | 'incident';
+
+export interface IncidentRecord {
+  id: string;
+  elementId: string;
+  message: string;
+  at: string;
+}
+
+export interface InstanceRecord {
+  id: string;
+  definitionKey: string;
+  definitionVersion: number;
+  businessKey: string | null;
+  status: InstanceStatus;
+  variables: Variables;
+  /** bpmn-engine state without the BPMN source; null once ended. */
+  engineState: Json | null;
+  incidents: IncidentRecord[];
+  /** Starts at 1 on create; every save increments it by one. */
+  revision: number;
+  startedAt: string;
+  startedBy: string;
+  endedAt: string | null;
+  updatedAt: string;
+}
+
+export type TaskState = 'open' | 'completed' | 'cancelled';
+
+export interface TaskRecord {
+  id: string;
+  instanceId: string;
+  definitionKey: string;
+  definitionVersion: number;
+  businessKey: string | null;
+  elementId: string;
+  name: string;
+  state: TaskState;
+  assignee: string | null;
+  candidateGroups: string[];
+  candidateUsers: string[];
+  formId: string | null;
+  formVersion: number | null;
+  dueAt: string | null;
+  followUpAt: string | null;
+  createdAt: string;
+  completedAt: string | null;
+  completedBy: string | null;
+  /** Values mapped into the task when it was created (zeebe:input), for the form. */
+  input: Variables;
+}
+
+export interface TimerRecord {
+  id: string;
+  /** null for a timer start event of a definition. */
+  instanceId: string | null;
+  definitionKey: string;
+  definitionVersion: number;
+  elementId: string;
+  /** 'timeDuration' | 'timeDate' | 'timeCycle' */
+  timerType: string;
+  dueAt: string;
+  /** Cycle timers: how many repetitions are left after this one (null = unbounded). */
+  repetitionsLeft: number | null;
+  /** Engine-side reference needed to fire it (e.g. the execution id). */
+  ref: Json;
+  leaseOwner: string | null;
+  leaseUntil: string | null;
+}
+
+export interface SubscriptionRecord {
+  id: string;
+  instanceId: string;
+  definitionKey: string;
+  elementId: string;
+  /** The BPMN message name (not its id). */
+  messageName: string;
+  /** Evaluated correlation key; null when the catch event has none. */
+  correlationKey: string | null;
+  /** Engine-side reference needed to deliver it (message id, execution id). */
+  ref: Json;
+  createdAt: string;
+}
+
+export interface HistoryEvent {
+  instanceId: string;
+  at: string;
+  /** started, task-created, task-claimed, task-unclaimed, task-completed, timer-fired,
+   * message-correlated, incident, incident-resolved, completed, cancelled, ... */
+  type: string;
+  elementId: string | null;
+  actor: string | null;
+  data?: Record<string, unknown>;
+}
+
+export interface StoredHistoryEvent extends HistoryEvent {
+  /** Monotonic per store; orders events of one instance. */
+  seq: number;
+}
+
+/**
+ * Everything one command changes, written atomically.
+ * - `tasks` are upserted by id (new tasks, and tasks whose state/assignee changed);
+ * - `timers` and `subscriptions` replace all of the instance's timers and subscriptions;
+ * - `history` is appended.
+ */
+export interface InstanceWrite {
+  instance: InstanceRecord;
+  tasks: TaskRecord[];
+  timers: TimerRecord[];
+  subscriptions: SubscriptionRecord[];
+  history: HistoryEvent[];
+}
+
+export interface InstanceQuery {
+  definitionKey?: string;
+  definitionVersion?: number;
+  status?: InstanceStatus;
+  businessKey?: string;
+  /** Only instances with at least one incident. */
+  withIncidents?: boolean;
+  limit?: number;
+  /** Opaque cursor from a previous page. */
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface TaskQuery {
+  state?: TaskState;
+  instanceId?: string;
+  definitionKey?: string;
+  /** Tasks assigned to this user. */
+  assignee?: string;
+  /**
+   * Tasks visible to a case worker: any of these groups is a candidate group, or the user
+   * is a candidate user or the assignee. Combined with the other fields by AND.
+   */
+  visibleTo?: { userId: string; groups: string[] };
+  businessKey?: string;
+  /** Only tasks whose dueAt is before this time. */
+  dueBefore?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface InstanceStore {
+  /**
+   * Creates an instance with revision 1 together with its tasks, timers, subscriptions
+   * and history. Throws ConflictError when the id exists.
+   */
+  create(write: InstanceWrite): Promise<void>;
+  get(id: string): Promise<InstanceRecord | null>;
+  /**
+   * Saves `write.instance` (whose revision must be expectedRevision + 1) only if the
+   * stored revision equals expectedRevision; otherwise throws ConflictError and writes
+   * nothing.
+   */
+  save(write: InstanceWrite, expectedRevision: number): Promise<void>;
+  list(query: InstanceQuery): Promise<Page<InstanceRecord>>;
+
+  getTask(id: string): Promise<TaskRecord | null>;
+  /** Sorted by dueAt (nulls last), then createdAt, then id. */
+  listTasks(query: TaskQuery): Promise<Page<TaskRecord>>;
+  tasksOfInstance(instanceId: string): Promise<TaskRecord[]>;
+
+  timersOfInstance(instanceId: string): Promise<TimerRecord[]>;
+  subscriptionsOfInstance(instanceId: string): Promise<SubscriptionRecord[]>;
+  /** Subscriptions waiting for this message name and correlation key (null matches null). */
+  findSubscriptions(messageName: string, correlationKey: string | null): Promise<SubscriptionRecord[]>;
+
+  history(instanceId: string): Promise<StoredHistoryEvent[]>;
+}
+
+export interface TimerStore {
+  /** Replaces the timer start events of a definition key (on deploy of a new version). */
+  replaceStartTimers(definitionKey: string, timers: TimerRecord[]): Promise<void>;
+  /** Start timers of a definition key. */
+  startTimers(definitionKey: string): Promise<TimerRecord[]>;
+  /** Timers with dueAt <= now whose lease is free or expired, oldest first. */
+  due(now: string, limit: number): Promise<TimerRecord[]>;
+  /**
+   * Takes the lease of a timer if it is free or expired at `now`. Returns the claimed
+   * record, or null when another owner holds a live lease or the timer is gone.
+   */
+  claim(id: string, owner: string, now: string, leaseUntil: string): Promise<TimerRecord | null>;
+  /** Gives a lease back (after a failed fire) so another attempt can take it. */
+  release(id: string, owner: string): Promise<void>;
+  /** Updates a start timer after it fired (next due time of a cycle), or deletes it when
+   * `next` is null. Only when `owner` holds the lease. */
+  rescheduleStartTimer(id: string, owner: string, next: TimerRecord | null): Promise<void>;
+  /** Earliest dueAt among all timers, to know when to poll next. */
+  nextDueAt(): Promise<string | null>;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'mongodb';
+  readonly definitions: DefinitionStore;
+  readonly instances: InstanceStore;
+  readonly timers: TimerStore;
+  close(): Promise<void>;
+}
