@@ -7,7 +7,12 @@
  * - `InstanceStore.save` is one atomic write conditional on the revision read: the
  *   instance, its tasks, timers and subscriptions and the new history events are written
  *   together or not at all;
- * - times are ISO 8601 strings in UTC.
+ * - times are ISO 8601 strings in UTC (write them with Date#toISOString()); adapters order
+ *   and compare them as instants and return them as written;
+ * - pages hold `limit` items (default 50, at most 500; larger values are clamped) and end
+ *   with `nextCursor: null`; an unreadable cursor throws BadRequestError;
+ * - a write that breaks the rules below (wrong revision, a record naming another instance)
+ *   is a programming error: a plain Error, never ConflictError, so nobody retries it.
  */
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -52,6 +57,7 @@ export interface DefinitionStore {
   addVersion(record: DefinitionVersionRecord): Promise<void>;
   getVersion(key: string, version: number): Promise<DefinitionVersionRecord | null>;
   getLatest(key: string): Promise<DefinitionVersionRecord | null>;
+  /** Ascending by version. */
   listVersions(key: string): Promise<DefinitionVersionRecord[]>;
   /** One entry per key, sorted by key. */
   listLatest(): Promise<DefinitionSummary[]>;
@@ -185,7 +191,7 @@ export interface InstanceQuery {
   definitionVersion?: number;
   status?: InstanceStatus;
   businessKey?: string;
-  /** Only instances with at least one incident. */
+  /** true: only instances with at least one incident (false or absent: no filter). */
   withIncidents?: boolean;
   limit?: number;
   /** Opaque cursor from a previous page. */
@@ -209,7 +215,7 @@ export interface TaskQuery {
    */
   visibleTo?: { userId: string; groups: string[] };
   businessKey?: string;
-  /** Only tasks whose dueAt is before this time. */
+  /** Only tasks whose dueAt is strictly before this time (never tasks without dueAt). */
   dueBefore?: string;
   limit?: number;
   cursor?: string;
@@ -228,6 +234,7 @@ export interface InstanceStore {
    * nothing.
    */
   save(write: InstanceWrite, expectedRevision: number): Promise<void>;
+  /** Newest first: startedAt descending, then id descending. */
   list(query: InstanceQuery): Promise<Page<InstanceRecord>>;
 
   getTask(id: string): Promise<TaskRecord | null>;
@@ -237,7 +244,8 @@ export interface InstanceStore {
 
   timersOfInstance(instanceId: string): Promise<TimerRecord[]>;
   subscriptionsOfInstance(instanceId: string): Promise<SubscriptionRecord[]>;
-  /** Subscriptions waiting for this message name and correlation key (null matches null). */
+  /** Subscriptions waiting for this message name and correlation key (null matches null),
+   * oldest first (createdAt, then id). */
   findSubscriptions(messageName: string, correlationKey: string | null): Promise<SubscriptionRecord[]>;
 
   history(instanceId: string): Promise<StoredHistoryEvent[]>;
@@ -246,21 +254,25 @@ export interface InstanceStore {
 export interface TimerStore {
   /** Replaces the timer start events of a definition key (on deploy of a new version). */
   replaceStartTimers(definitionKey: string, timers: TimerRecord[]): Promise<void>;
-  /** Start timers of a definition key. */
+  /** Start timers of a definition key, soonest first. */
   startTimers(definitionKey: string): Promise<TimerRecord[]>;
   /** Timers with dueAt <= now whose lease is free or expired, oldest first. */
   due(now: string, limit: number): Promise<TimerRecord[]>;
   /**
-   * Takes the lease of a timer if it is free or expired at `now`. Returns the claimed
-   * record, or null when another owner holds a live lease or the timer is gone.
+   * Takes the lease of a timer if it is free or expired at `now` (its holder may claim
+   * again to extend it). Returns the claimed record, or null when another owner holds a
+   * live lease or the timer is gone.
    */
   claim(id: string, owner: string, now: string, leaseUntil: string): Promise<TimerRecord | null>;
   /** Gives a lease back (after a failed fire) so another attempt can take it. */
   release(id: string, owner: string): Promise<void>;
-  /** Updates a start timer after it fired (next due time of a cycle), or deletes it when
-   * `next` is null. Only when `owner` holds the lease. */
+  /** Updates a start timer after it fired (next due time of a cycle, lease freed), or
+   * deletes it when `next` is null. Only when `owner` holds the lease; otherwise throws
+   * ConflictError and changes nothing. */
   rescheduleStartTimer(id: string, owner: string, next: TimerRecord | null): Promise<void>;
-  /** Earliest dueAt among all timers, to know when to poll next. */
+  /** Earliest time a timer can be claimed, to know when to poll next: its dueAt, or the
+   * end of a live lease when that is later (so a poller does not spin on a timer that is
+   * being fired). */
   nextDueAt(): Promise<string | null>;
 }
 

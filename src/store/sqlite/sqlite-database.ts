@@ -1,0 +1,77 @@
+/**
+ * A better-sqlite3 connection shared by the aggregate stores: statements prepared once,
+ * write transactions that take the write lock up front (BEGIN IMMEDIATE, so a writer waits
+ * for the busy timeout instead of failing on a stale read snapshot), and every call routed
+ * through toStoreError.
+ */
+import type Database from 'better-sqlite3';
+import { UnavailableError } from '../../errors.js';
+import { toStoreError } from './sqlite-errors.js';
+
+export class SqliteDatabase {
+  private readonly statements = new Map<string, Database.Statement<unknown[], unknown>>();
+  private closed = false;
+
+  constructor(readonly db: Database.Database) {}
+
+  /** The statement for this SQL, prepared on first use and reused after. */
+  statement<Row = unknown>(sql: string): Database.Statement<unknown[], Row> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare<unknown[], unknown>(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement as Database.Statement<unknown[], Row>;
+  }
+
+  /** Runs a read (or a single-statement write) with error mapping. */
+  run<T>(fn: () => T): T {
+    this.assertOpen();
+    try {
+      return fn();
+    } catch (error) {
+      throw toStoreError(error);
+    }
+  }
+
+  /** Wraps fn in a BEGIN IMMEDIATE transaction: all of it is written, or nothing. */
+  transaction<A extends unknown[], T>(fn: (...args: A) => T): (...args: A) => T {
+    const tx = this.db.transaction(fn);
+    return (...args: A) => this.run(() => tx.immediate(...args));
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.statements.clear();
+    this.db.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed || !this.db.open) {
+      throw new UnavailableError('store_closed', 'The SQLite store is closed.');
+    }
+  }
+}
+
+/** Milliseconds since the epoch of an ISO 8601 time, for ordering and comparing. */
+export function toMs(value: string, field: string): number {
+  const ms = Date.parse(value);
+  if (typeof value !== 'string' || Number.isNaN(ms)) {
+    throw new Error(`${field} is not an ISO 8601 time: ${String(value)}`);
+  }
+  return ms;
+}
+
+export function toMsOrNull(value: string | null, field: string): number | null {
+  return value === null || value === undefined ? null : toMs(value, field);
+}
+
+/** JSON text for a JSON column; undefined is stored as null. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value ?? null);
+}
+
+export function fromJson<T>(text: string): T {
+  return JSON.parse(text) as T;
+}

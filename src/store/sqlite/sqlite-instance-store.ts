@@ -1,0 +1,515 @@
+import { ConflictError } from '../../errors.js';
+import { checkCreate, checkSave } from '../instance-write-checks.js';
+import { decodeCursor, encodeCursor, pageLimit } from '../paging.js';
+import type {
+  IncidentRecord,
+  InstanceQuery,
+  InstanceRecord,
+  InstanceStatus,
+  InstanceStore,
+  InstanceWrite,
+  Json,
+  Page,
+  StoredHistoryEvent,
+  SubscriptionRecord,
+  TaskQuery,
+  TaskRecord,
+  TaskState,
+  TimerRecord,
+  Variables,
+} from '../port.js';
+import { fromJson, toJson, toMs, toMsOrNull, type SqliteDatabase } from './sqlite-database.js';
+import { CONSUME_OUTBOX_SQL, INSERT_OUTBOX_SQL, outboxParams } from './sqlite-outbox-store.js';
+import { INSERT_TIMER_SQL, timerParams, toTimer, type TimerRow } from './sqlite-timer-store.js';
+
+interface InstanceRow {
+  id: string;
+  definition_key: string;
+  definition_version: number;
+  business_key: string | null;
+  status: InstanceStatus;
+  variables: string;
+  engine_state: string;
+  incidents: string;
+  revision: number;
+  started_at: string;
+  started_ms: number;
+  started_by: string;
+  ended_at: string | null;
+  updated_at: string;
+}
+
+interface TaskRow {
+  id: string;
+  execution_id: string;
+  instance_id: string;
+  definition_key: string;
+  definition_version: number;
+  business_key: string | null;
+  element_id: string;
+  name: string;
+  state: TaskState;
+  assignee: string | null;
+  candidate_groups: string;
+  candidate_users: string;
+  form_id: string | null;
+  form_version: number | null;
+  due_at: string | null;
+  due_sort: number;
+  follow_up_at: string | null;
+  created_at: string;
+  created_ms: number;
+  completed_at: string | null;
+  completed_by: string | null;
+  input: string;
+}
+
+interface SubscriptionRow {
+  id: string;
+  instance_id: string;
+  definition_key: string;
+  element_id: string;
+  message_name: string;
+  correlation_key: string | null;
+  ref: string;
+  created_at: string;
+}
+
+interface HistoryRow {
+  seq: number;
+  instance_id: string;
+  at: string;
+  type: string;
+  element_id: string | null;
+  actor: string | null;
+  data: string | null;
+}
+
+const INSTANCE_COLUMNS = `definition_key = @definitionKey, definition_version = @definitionVersion,
+  business_key = @businessKey, status = @status, variables = @variables, engine_state = @engineState,
+  incidents = @incidents, revision = @revision, started_at = @startedAt, started_ms = @startedMs,
+  started_by = @startedBy, ended_at = @endedAt, updated_at = @updatedAt`;
+
+export class SqliteInstanceStore implements InstanceStore {
+  private readonly insertInstance;
+  private readonly updateInstance;
+  private readonly selectInstance;
+  private readonly upsertTask;
+  private readonly deleteTaskGroups;
+  private readonly deleteTaskUsers;
+  private readonly insertTaskGroup;
+  private readonly insertTaskUser;
+  private readonly selectTask;
+  private readonly selectTasksOfInstance;
+  private readonly deleteTimersOfInstance;
+  private readonly insertTimer;
+  private readonly selectTimersOfInstance;
+  private readonly deleteSubscriptionsOfInstance;
+  private readonly insertSubscription;
+  private readonly selectSubscriptionsOfInstance;
+  private readonly selectSubscriptions;
+  private readonly insertHistory;
+  private readonly insertOutbox;
+  private readonly consumeOutbox;
+  private readonly selectHistory;
+  private readonly createTx;
+  private readonly saveTx;
+
+  constructor(private readonly sqlite: SqliteDatabase) {
+    this.insertInstance = sqlite.statement(
+      `INSERT INTO instances (id, definition_key, definition_version, business_key, status, variables,
+         engine_state, incidents, revision, started_at, started_ms, started_by, ended_at, updated_at)
+       VALUES (@id, @definitionKey, @definitionVersion, @businessKey, @status, @variables,
+         @engineState, @incidents, @revision, @startedAt, @startedMs, @startedBy, @endedAt, @updatedAt)`,
+    );
+    this.updateInstance = sqlite.statement(
+      `UPDATE instances SET ${INSTANCE_COLUMNS} WHERE id = @id AND revision = @expectedRevision`,
+    );
+    this.selectInstance = sqlite.statement<InstanceRow>(`SELECT * FROM instances WHERE id = ?`);
+
+    // Upsert by id, but never move a task id from one instance to another.
+    this.upsertTask = sqlite.statement(
+      `INSERT INTO tasks (id, execution_id, instance_id, definition_key, definition_version, business_key, element_id, name,
+         state, assignee, candidate_groups, candidate_users, form_id, form_version, due_at, due_ms,
+         follow_up_at, created_at, created_ms, completed_at, completed_by, input)
+       VALUES (@id, @executionId, @instanceId, @definitionKey, @definitionVersion, @businessKey, @elementId, @name,
+         @state, @assignee, @candidateGroups, @candidateUsers, @formId, @formVersion, @dueAt, @dueMs,
+         @followUpAt, @createdAt, @createdMs, @completedAt, @completedBy, @input)
+       ON CONFLICT (id) DO UPDATE SET
+         execution_id = excluded.execution_id, definition_key = excluded.definition_key, definition_version = excluded.definition_version,
+         business_key = excluded.business_key, element_id = excluded.element_id, name = excluded.name,
+         state = excluded.state, assignee = excluded.assignee, candidate_groups = excluded.candidate_groups,
+         candidate_users = excluded.candidate_users, form_id = excluded.form_id,
+         form_version = excluded.form_version, due_at = excluded.due_at, due_ms = excluded.due_ms,
+         follow_up_at = excluded.follow_up_at, created_at = excluded.created_at,
+         created_ms = excluded.created_ms, completed_at = excluded.completed_at,
+         completed_by = excluded.completed_by, input = excluded.input
+       WHERE tasks.instance_id = excluded.instance_id`,
+    );
+    this.deleteTaskGroups = sqlite.statement(`DELETE FROM task_candidate_groups WHERE task_id = ?`);
+    this.deleteTaskUsers = sqlite.statement(`DELETE FROM task_candidate_users WHERE task_id = ?`);
+    this.insertTaskGroup = sqlite.statement(
+      `INSERT OR IGNORE INTO task_candidate_groups (group_name, state, task_id) VALUES (?, ?, ?)`,
+    );
+    this.insertTaskUser = sqlite.statement(
+      `INSERT OR IGNORE INTO task_candidate_users (user_id, state, task_id) VALUES (?, ?, ?)`,
+    );
+    this.selectTask = sqlite.statement<TaskRow>(`SELECT * FROM tasks WHERE id = ?`);
+    this.selectTasksOfInstance = sqlite.statement<TaskRow>(
+      `SELECT * FROM tasks WHERE instance_id = ? ORDER BY due_sort, created_ms, id`,
+    );
+
+    this.deleteTimersOfInstance = sqlite.statement(`DELETE FROM timers WHERE instance_id = ?`);
+    this.insertTimer = sqlite.statement(INSERT_TIMER_SQL);
+    this.selectTimersOfInstance = sqlite.statement<TimerRow>(
+      `SELECT * FROM timers WHERE instance_id = ? ORDER BY due_ms, id`,
+    );
+
+    this.deleteSubscriptionsOfInstance = sqlite.statement(`DELETE FROM subscriptions WHERE instance_id = ?`);
+    this.insertSubscription = sqlite.statement(
+      `INSERT INTO subscriptions (id, instance_id, definition_key, element_id, message_name, correlation_key,
+         ref, created_at, created_ms)
+       VALUES (@id, @instanceId, @definitionKey, @elementId, @messageName, @correlationKey,
+         @ref, @createdAt, @createdMs)`,
+    );
+    this.selectSubscriptionsOfInstance = sqlite.statement<SubscriptionRow>(
+      `SELECT * FROM subscriptions WHERE instance_id = ? ORDER BY created_ms, id`,
+    );
+    this.selectSubscriptions = sqlite.statement<SubscriptionRow>(
+      `SELECT * FROM subscriptions WHERE message_name = ? AND correlation_key IS ? ORDER BY created_ms, id`,
+    );
+
+    this.insertHistory = sqlite.statement(
+      `INSERT INTO history (instance_id, at, type, element_id, actor, data) VALUES (?, ?, ?, ?, ?, ?)`,
+    );
+    this.selectHistory = sqlite.statement<HistoryRow>(`SELECT * FROM history WHERE instance_id = ? ORDER BY seq`);
+
+    this.insertOutbox = sqlite.statement(INSERT_OUTBOX_SQL);
+    this.consumeOutbox = sqlite.statement(CONSUME_OUTBOX_SQL);
+
+    this.createTx = sqlite.transaction((write: InstanceWrite) => {
+      this.insertInstance.run(instanceParams(write.instance));
+      this.writeParts(write);
+    });
+    this.saveTx = sqlite.transaction((write: InstanceWrite, expectedRevision: number) => {
+      const changed = this.updateInstance.run({ ...instanceParams(write.instance), expectedRevision }).changes;
+      if (changed === 0) {
+        throw new ConflictError(
+          'revision_conflict',
+          `Instance ${write.instance.id} is not at revision ${expectedRevision} (changed meanwhile, or gone).`,
+        );
+      }
+      this.writeParts(write);
+    });
+  }
+
+  /**
+   * Inside the transaction: the consumed message taken, tasks upserted, timers and
+   * subscriptions replaced, history appended, thrown messages added.
+   */
+  private writeParts(write: InstanceWrite): void {
+    const instanceId = write.instance.id;
+    if (write.consumesOutbox != null) {
+      const taken = this.consumeOutbox.run({ id: write.consumesOutbox, instanceId, at: write.instance.updatedAt });
+      if (taken.changes === 0) {
+        throw new ConflictError(
+          'outbox_consumed',
+          `Message ${write.consumesOutbox} is no longer pending (delivered already, or unknown).`,
+        );
+      }
+    }
+    for (const task of write.tasks) {
+      if (this.upsertTask.run(taskParams(task)).changes === 0) {
+        throw new ConflictError('duplicate_id', `Task id ${task.id} belongs to another instance.`);
+      }
+      this.deleteTaskGroups.run(task.id);
+      this.deleteTaskUsers.run(task.id);
+      for (const group of task.candidateGroups) this.insertTaskGroup.run(group, task.state, task.id);
+      for (const user of task.candidateUsers) this.insertTaskUser.run(user, task.state, task.id);
+    }
+    this.deleteTimersOfInstance.run(instanceId);
+    for (const timer of write.timers) this.insertTimer.run(timerParams(timer));
+    this.deleteSubscriptionsOfInstance.run(instanceId);
+    for (const subscription of write.subscriptions) {
+      this.insertSubscription.run(subscriptionParams(subscription));
+    }
+    for (const event of write.history) {
+      this.insertHistory.run(
+        event.instanceId,
+        event.at,
+        event.type,
+        event.elementId,
+        event.actor,
+        event.data === undefined ? null : toJson(event.data),
+      );
+    }
+    for (const message of write.outbox ?? []) this.insertOutbox.run(outboxParams(message));
+  }
+
+  async create(write: InstanceWrite): Promise<void> {
+    checkCreate(write);
+    this.createTx(write);
+  }
+
+  async get(id: string): Promise<InstanceRecord | null> {
+    const row = this.sqlite.run(() => this.selectInstance.get(id));
+    return row ? toInstance(row) : null;
+  }
+
+  async save(write: InstanceWrite, expectedRevision: number): Promise<void> {
+    checkSave(write, expectedRevision);
+    this.saveTx(write, expectedRevision);
+  }
+
+  async list(query: InstanceQuery): Promise<Page<InstanceRecord>> {
+    const limit = pageLimit(query.limit);
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.definitionKey !== undefined) {
+      where.push('definition_key = ?');
+      params.push(query.definitionKey);
+    }
+    if (query.definitionVersion !== undefined) {
+      where.push('definition_version = ?');
+      params.push(query.definitionVersion);
+    }
+    if (query.status !== undefined) {
+      where.push('status = ?');
+      params.push(query.status);
+    }
+    if (query.businessKey !== undefined) {
+      where.push('business_key = ?');
+      params.push(query.businessKey);
+    }
+    if (query.withIncidents) where.push('incident_count > 0');
+    if (query.cursor !== undefined) {
+      const [startedMs, id] = decodeCursor(query.cursor, ['number', 'string']);
+      where.push('(started_ms, id) < (?, ?)');
+      params.push(startedMs, id);
+    }
+    const sql =
+      `SELECT * FROM instances ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ` +
+      `ORDER BY started_ms DESC, id DESC LIMIT ?`;
+    const rows = this.sqlite.run(() => this.sqlite.statement<InstanceRow>(sql).all(...params, limit + 1));
+    return toPage(rows, limit, toInstance, (last) => [last.started_ms, last.id]);
+  }
+
+  async getTask(id: string): Promise<TaskRecord | null> {
+    const row = this.sqlite.run(() => this.selectTask.get(id));
+    return row ? toTask(row) : null;
+  }
+
+  async listTasks(query: TaskQuery): Promise<Page<TaskRecord>> {
+    const limit = pageLimit(query.limit);
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.state !== undefined) {
+      where.push('t.state = ?');
+      params.push(query.state);
+    }
+    if (query.instanceId !== undefined) {
+      where.push('t.instance_id = ?');
+      params.push(query.instanceId);
+    }
+    if (query.definitionKey !== undefined) {
+      where.push('t.definition_key = ?');
+      params.push(query.definitionKey);
+    }
+    if (query.assignee !== undefined) {
+      where.push('t.assignee = ?');
+      params.push(query.assignee);
+    }
+    if (query.businessKey !== undefined) {
+      where.push('t.business_key = ?');
+      params.push(query.businessKey);
+    }
+    if (query.dueBefore !== undefined) {
+      where.push('t.due_sort < ?'); // tasks without dueAt sort after every time: excluded
+      params.push(toMs(query.dueBefore, 'dueBefore'));
+    }
+    if (query.visibleTo !== undefined) {
+      // Each branch is an index lookup; UNION removes tasks matched by several branches.
+      const state = query.state !== undefined ? ' AND state = ?' : '';
+      where.push(`t.id IN (
+        SELECT task_id FROM task_candidate_groups
+          WHERE group_name IN (SELECT value FROM json_each(?))${state}
+        UNION SELECT task_id FROM task_candidate_users WHERE user_id = ?${state}
+        UNION SELECT id FROM tasks WHERE assignee = ?${state})`);
+      const { userId, groups } = query.visibleTo;
+      params.push(JSON.stringify(groups));
+      if (query.state !== undefined) params.push(query.state);
+      params.push(userId);
+      if (query.state !== undefined) params.push(query.state);
+      params.push(userId);
+      if (query.state !== undefined) params.push(query.state);
+    }
+    if (query.cursor !== undefined) {
+      const [dueSort, createdMs, id] = decodeCursor(query.cursor, ['number', 'number', 'string']);
+      where.push('(t.due_sort, t.created_ms, t.id) > (?, ?, ?)');
+      params.push(dueSort, createdMs, id);
+    }
+    const sql =
+      `SELECT t.* FROM tasks AS t ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ` +
+      `ORDER BY t.due_sort, t.created_ms, t.id LIMIT ?`;
+    const rows = this.sqlite.run(() => this.sqlite.statement<TaskRow>(sql).all(...params, limit + 1));
+    return toPage(rows, limit, toTask, (last) => [last.due_sort, last.created_ms, last.id]);
+  }
+
+  async tasksOfInstance(instanceId: string): Promise<TaskRecord[]> {
+    return this.sqlite.run(() => this.selectTasksOfInstance.all(instanceId)).map(toTask);
+  }
+
+  async timersOfInstance(instanceId: string): Promise<TimerRecord[]> {
+    return this.sqlite.run(() => this.selectTimersOfInstance.all(instanceId)).map(toTimer);
+  }
+
+  async subscriptionsOfInstance(instanceId: string): Promise<SubscriptionRecord[]> {
+    return this.sqlite.run(() => this.selectSubscriptionsOfInstance.all(instanceId)).map(toSubscription);
+  }
+
+  async findSubscriptions(messageName: string, correlationKey: string | null): Promise<SubscriptionRecord[]> {
+    return this.sqlite.run(() => this.selectSubscriptions.all(messageName, correlationKey)).map(toSubscription);
+  }
+
+  async history(instanceId: string): Promise<StoredHistoryEvent[]> {
+    return this.sqlite.run(() => this.selectHistory.all(instanceId)).map(toHistoryEvent);
+  }
+}
+
+function toPage<Row, T>(rows: Row[], limit: number, map: (row: Row) => T, key: (row: Row) => (string | number)[]): Page<T> {
+  const more = rows.length > limit;
+  const pageRows = more ? rows.slice(0, limit) : rows;
+  return {
+    items: pageRows.map(map),
+    nextCursor: more ? encodeCursor(key(pageRows[pageRows.length - 1])) : null,
+  };
+}
+
+function instanceParams(instance: InstanceRecord) {
+  return {
+    id: instance.id,
+    definitionKey: instance.definitionKey,
+    definitionVersion: instance.definitionVersion,
+    businessKey: instance.businessKey,
+    status: instance.status,
+    variables: toJson(instance.variables),
+    engineState: toJson(instance.engineState),
+    incidents: toJson(instance.incidents),
+    revision: instance.revision,
+    startedAt: instance.startedAt,
+    startedMs: toMs(instance.startedAt, 'startedAt'),
+    startedBy: instance.startedBy,
+    endedAt: instance.endedAt,
+    updatedAt: instance.updatedAt,
+  };
+}
+
+function toInstance(row: InstanceRow): InstanceRecord {
+  return {
+    id: row.id,
+    definitionKey: row.definition_key,
+    definitionVersion: row.definition_version,
+    businessKey: row.business_key,
+    status: row.status,
+    variables: fromJson<Variables>(row.variables),
+    engineState: fromJson<Json | null>(row.engine_state),
+    incidents: fromJson<IncidentRecord[]>(row.incidents),
+    revision: row.revision,
+    startedAt: row.started_at,
+    startedBy: row.started_by,
+    endedAt: row.ended_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function taskParams(task: TaskRecord) {
+  return {
+    id: task.id,
+    executionId: task.executionId,
+    instanceId: task.instanceId,
+    definitionKey: task.definitionKey,
+    definitionVersion: task.definitionVersion,
+    businessKey: task.businessKey,
+    elementId: task.elementId,
+    name: task.name,
+    state: task.state,
+    assignee: task.assignee,
+    candidateGroups: toJson(task.candidateGroups),
+    candidateUsers: toJson(task.candidateUsers),
+    formId: task.formId,
+    formVersion: task.formVersion,
+    dueAt: task.dueAt,
+    dueMs: toMsOrNull(task.dueAt, 'dueAt'),
+    followUpAt: task.followUpAt,
+    createdAt: task.createdAt,
+    createdMs: toMs(task.createdAt, 'createdAt'),
+    completedAt: task.completedAt,
+    completedBy: task.completedBy,
+    input: toJson(task.input),
+  };
+}
+
+function toTask(row: TaskRow): TaskRecord {
+  return {
+    id: row.id,
+    executionId: row.execution_id,
+    instanceId: row.instance_id,
+    definitionKey: row.definition_key,
+    definitionVersion: row.definition_version,
+    businessKey: row.business_key,
+    elementId: row.element_id,
+    name: row.name,
+    state: row.state,
+    assignee: row.assignee,
+    candidateGroups: fromJson<string[]>(row.candidate_groups),
+    candidateUsers: fromJson<string[]>(row.candidate_users),
+    formId: row.form_id,
+    formVersion: row.form_version,
+    dueAt: row.due_at,
+    followUpAt: row.follow_up_at,
+    createdAt: row.created_at,
+    completedAt: row.completed_at,
+    completedBy: row.completed_by,
+    input: fromJson<Variables>(row.input),
+  };
+}
+
+function subscriptionParams(subscription: SubscriptionRecord) {
+  return {
+    id: subscription.id,
+    instanceId: subscription.instanceId,
+    definitionKey: subscription.definitionKey,
+    elementId: subscription.elementId,
+    messageName: subscription.messageName,
+    correlationKey: subscription.correlationKey,
+    ref: toJson(subscription.ref),
+    createdAt: subscription.createdAt,
+    createdMs: toMs(subscription.createdAt, 'createdAt'),
+  };
+}
+
+function toSubscription(row: SubscriptionRow): SubscriptionRecord {
+  return {
+    id: row.id,
+    instanceId: row.instance_id,
+    definitionKey: row.definition_key,
+    elementId: row.element_id,
+    messageName: row.message_name,
+    correlationKey: row.correlation_key,
+    ref: fromJson<Json>(row.ref),
+    createdAt: row.created_at,
+  };
+}
+
+function toHistoryEvent(row: HistoryRow): StoredHistoryEvent {
+  const event: StoredHistoryEvent = {
+    seq: row.seq,
+    instanceId: row.instance_id,
+    at: row.at,
+    type: row.type,
+    elementId: row.element_id,
+    actor: row.actor,
+  };
+  if (row.data !== null) event.data = fromJson<Record<string, unknown>>(row.data);
+  return event;
+}

@@ -1,0 +1,244 @@
+import { spawn } from 'node:child_process';
+import { chmod, mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { expect } from 'chai';
+import { ConflictError, UnavailableError } from '../../src/errors.js';
+import type { Store } from '../../src/store/port.js';
+import { SCHEMA_VERSION } from '../../src/store/sqlite/schema.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { describeStoreContract, rejection } from './contract.js';
+import { at, makeEvent, makeInstance, makeTask, makeWrite, nextRevision } from './fixtures.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** A temporary directory with a database file path in a not yet existing subdirectory. */
+async function tempDatabase() {
+  const dir = await mkdtemp(join(tmpdir(), 'samenspel-sqlite-'));
+  return { dir, file: join(dir, 'data', 'samenspel.db') };
+}
+
+describeStoreContract('sqlite', async () => {
+  const { dir, file } = await tempDatabase();
+  const stores: Store[] = [];
+  const openOne = async () => {
+    const store = await openSqliteStore({ file });
+    stores.push(store);
+    return store;
+  };
+  return {
+    store: await openOne(),
+    reopen: openOne,
+    cleanup: async () => {
+      for (const store of stores) await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('sqlite store', function () {
+  let dir: string;
+  let file: string;
+  const stores: Store[] = [];
+  const raws: Database.Database[] = [];
+
+  async function openStore(options: { busyTimeoutMs?: number } = {}): Promise<Store> {
+    const store = await openSqliteStore({ file, ...options });
+    stores.push(store);
+    return store;
+  }
+
+  function openRaw(): Database.Database {
+    const raw = new Database(file);
+    raws.push(raw);
+    return raw;
+  }
+
+  beforeEach(async function () {
+    ({ dir, file } = await tempDatabase());
+  });
+
+  afterEach(async function () {
+    for (const store of stores.splice(0)) await store.close();
+    for (const raw of raws.splice(0)) if (raw.open) raw.close();
+    await chmod(file, 0o644).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('should create the directory and a WAL database at the current schema version', async function () {
+    await openStore();
+
+    const raw = openRaw();
+    expect(raw.pragma('journal_mode', { simple: true })).to.equal('wal');
+    expect(raw.pragma('user_version', { simple: true })).to.equal(SCHEMA_VERSION);
+    expect((await stat(dirname(file))).isDirectory()).to.equal(true);
+  });
+
+  it('should open an existing file again without touching its data', async function () {
+    const first = await openStore();
+    const write = makeWrite(makeInstance());
+    await first.instances.create(write);
+    await first.close();
+
+    const second = await openStore();
+
+    expect(await second.instances.get(write.instance.id)).to.deep.equal(write.instance);
+  });
+
+  it('should refuse a file written by a newer schema with UnavailableError', async function () {
+    await (await openStore()).close();
+    const raw = openRaw();
+    raw.pragma('user_version = 999');
+    raw.close();
+
+    const error = await rejection(openStore());
+
+    expect(error).to.be.instanceOf(UnavailableError);
+  });
+
+  it('should answer UnavailableError for a read-only database file', async function () {
+    const store = await openStore();
+    await store.close();
+    // Mark the file read-only twice: by its mode, and (as root ignores modes) by its
+    // header's write version, which SQLite honours by opening the file read-only.
+    const handle = await open(file, 'r+');
+    await handle.write(Buffer.from([3]), 0, 1, 18);
+    await handle.close();
+    await chmod(file, 0o444);
+
+    const error = await rejection(
+      (async () => {
+        const readonly = await openStore();
+        await readonly.instances.create(makeWrite(makeInstance()));
+      })(),
+    );
+
+    expect(error).to.be.instanceOf(UnavailableError);
+  });
+
+  it('should answer UnavailableError when the directory cannot be created', async function () {
+    await writeFile(join(dir, 'blocker'), 'not a directory');
+    file = join(dir, 'blocker', 'samenspel.db');
+
+    const error = await rejection(openStore());
+
+    expect(error).to.be.instanceOf(UnavailableError);
+  });
+
+  it('should answer UnavailableError and write nothing when another writer holds the lock too long', async function () {
+    const store = await openStore({ busyTimeoutMs: 100 });
+    const write = makeWrite(makeInstance());
+    await store.instances.create(write);
+    const raw = openRaw();
+    raw.exec('BEGIN IMMEDIATE');
+
+    const next = nextRevision(write.instance, { variables: { late: true } });
+    const error = await rejection(store.instances.save(makeWrite(next, { history: [makeEvent(next)] }), 1));
+    const readDuringLock = await store.instances.get(write.instance.id);
+    raw.exec('ROLLBACK');
+
+    expect(error).to.be.instanceOf(UnavailableError);
+    expect(readDuringLock).to.deep.equal(write.instance);
+    await store.instances.save(makeWrite(next), 1);
+    expect(await store.instances.get(write.instance.id)).to.deep.equal(next);
+    expect(await store.instances.history(write.instance.id)).to.deep.equal([]);
+  });
+
+  it('should let exactly one of two store handles on one file win a save from the same revision', async function () {
+    const one = await openStore();
+    const two = await openStore();
+    const write = makeWrite(makeInstance(), {});
+    await one.instances.create(write);
+    const a = nextRevision(write.instance, { variables: { by: 'one' } });
+    const b = nextRevision(write.instance, { variables: { by: 'two' } });
+    const taskOfB = makeTask(b);
+
+    const results = await Promise.allSettled([
+      one.instances.save(makeWrite(a, { history: [makeEvent(a, { type: 'by-one' })] }), 1),
+      two.instances.save(makeWrite(b, { tasks: [taskOfB], history: [makeEvent(b, { type: 'by-two' })] }), 1),
+    ]);
+
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(rejected).to.have.length(1);
+    expect(rejected[0].reason).to.be.instanceOf(ConflictError);
+    const winner = results[0].status === 'fulfilled' ? 'one' : 'two';
+    for (const store of [one, two]) {
+      expect((await store.instances.get(write.instance.id))?.variables).to.deep.equal({ by: winner });
+      expect((await store.instances.history(write.instance.id)).map((e) => e.type)).to.deep.equal([`by-${winner}`]);
+      expect(await store.instances.getTask(taskOfB.id)).to.deep.equal(winner === 'two' ? taskOfB : null);
+    }
+  });
+
+  it('should keep revisions and history consistent when two processes race saves on one file', async function () {
+    this.timeout(60_000);
+    const store = await openStore();
+    const write = makeWrite(makeInstance({ variables: {} }));
+    await store.instances.create(write);
+    const rounds = 150;
+
+    const racers = ['left', 'right'].map((name) => {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(here, 'sqlite-save-racer.ts'), file, write.instance.id, String(rounds), name],
+        { cwd: join(here, '..', '..'), stdio: ['pipe', 'pipe', 'inherit'] },
+      );
+      let output = '';
+      const ready = new Promise<void>((resolve) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('ready\n')) resolve();
+        });
+      });
+      const done = new Promise<{ wins: number; conflicts: number }>((resolve, reject) => {
+        child.on('exit', (code) => {
+          if (code !== 0) return reject(new Error(`racer ${name} exited with ${code}`));
+          resolve(JSON.parse(output.split('\n').filter(Boolean).pop() as string));
+        });
+      });
+      return { child, ready, done };
+    });
+    await Promise.all(racers.map((r) => r.ready));
+    for (const racer of racers) racer.child.stdin.write('go\n');
+    const results = await Promise.all(racers.map((r) => r.done));
+
+    const wins = results.reduce((sum, r) => sum + r.wins, 0);
+    const conflicts = results.reduce((sum, r) => sum + r.conflicts, 0);
+    expect(wins + conflicts).to.equal(2 * rounds);
+    const stored = await store.instances.get(write.instance.id);
+    expect(stored?.revision).to.equal(1 + wins);
+    const history = await store.instances.history(write.instance.id);
+    expect(history).to.have.length(wins);
+    expect(new Set(history.map((e) => e.type)).size).to.equal(wins);
+  });
+
+  it('should order times by instant whatever ISO 8601 form they are written in', async function () {
+    const store = await openStore();
+    const instance = makeInstance();
+    const tasks = [
+      makeTask(instance, { name: 'c', dueAt: '2026-01-05T09:30:00Z' }),
+      makeTask(instance, { name: 'a', dueAt: '2026-01-05T09:00:00.000Z' }),
+      makeTask(instance, { name: 'b', dueAt: '2026-01-05T10:15:00+01:00' }),
+    ];
+    await store.instances.create(makeWrite(instance, { tasks }));
+
+    const page = await store.instances.listTasks({});
+    const before = await store.instances.listTasks({ dueBefore: '2026-01-05T09:20:00.000Z' });
+
+    expect(page.items.map((t) => t.name)).to.deep.equal(['a', 'b', 'c']);
+    expect(page.items.find((t) => t.name === 'b')?.dueAt).to.equal('2026-01-05T10:15:00+01:00');
+    expect(before.items.map((t) => t.name)).to.deep.equal(['a', 'b']);
+  });
+
+  it('should refuse calls after close with UnavailableError, and close twice quietly', async function () {
+    const store = await openStore();
+    await store.close();
+
+    const error = await rejection(store.instances.get('x'));
+    await store.close();
+
+    expect(error).to.be.instanceOf(UnavailableError);
+    expect(await rejection(store.timers.due(at(0), 1))).to.be.instanceOf(UnavailableError);
+  });
+});
