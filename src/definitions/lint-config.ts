@@ -185,13 +185,17 @@ export const lintResolver = Object.freeze({
 type RuleSetting = 'error' | 'warn' | 'off' | ['error' | 'warn', Record<string, unknown>];
 
 /**
- * The bpmnlint configuration: `bpmnlint:recommended` as it is, and our rules as errors
+ * The bpmnlint configuration: `bpmnlint:recommended` (labels and layout as warnings), and our rules as errors
  * (rules that also report warnings mark those reports with `severity: 'warning'`).
  */
 export function createLintConfig(options: LintOptions = {}): { extends: string; rules: Record<string, RuleSetting> } {
   const knownFormIds = Array.isArray(options.knownFormIds) ? [...options.knownFormIds] : [];
   const connectorTypes = Array.isArray(options.connectorTypes) ? [...options.connectorTypes] : [];
   const rules: Record<string, RuleSetting> = {};
+  // Labels and diagram layout matter to readers, not to execution: diagrams deployed by
+  // other tools through the API may lack them, so they warn instead of refusing.
+  rules['label-required'] = 'warn';
+  rules['no-bpmndi'] = 'warn';
   for (const name of Object.keys(SAMENSPEL_RULES)) rules[`${PLUGIN}/${name}`] = 'error';
   rules[`${PLUGIN}/form-exists`] = ['error', { knownFormIds }];
   rules[`${PLUGIN}/known-connectors`] = ['error', { connectorTypes }];

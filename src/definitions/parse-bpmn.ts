@@ -257,9 +257,35 @@ export async function parseBpmn(xml: string): Promise<ParseResult> {
     if (!definitions) {
       warnings.push(malformed(xml, new Error('failed to parse document as <bpmn:Definitions>')));
     }
+    if (definitions) linkSequenceFlows(definitions);
     return { definitions, warnings };
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     return refuse([problem(PARSE_RULES.xml, null, `The file could not be read as BPMN (${firstLine(reason)}). Fix the XML, or export the diagram again from the editor.`)]);
+  }
+}
+
+/**
+ * Fills `incoming`/`outgoing` of flow nodes from the sequence flows when the file does
+ * not list them (hand-written XML and some tools leave them out; the engine follows the
+ * flows themselves). Without this, bpmnlint would call every element disconnected.
+ */
+function linkSequenceFlows(node: ModdleElement): void {
+  const containers: ModdleElement[] = [node];
+  while (containers.length) {
+    const container = containers.pop()!;
+    for (const child of [...((container as any).rootElements ?? []), ...((container as any).flowElements ?? [])] as any[]) {
+      if (child?.flowElements || child?.rootElements) containers.push(child);
+      if (child?.$type !== 'bpmn:SequenceFlow') continue;
+      const { sourceRef, targetRef } = child;
+      if (sourceRef) {
+        sourceRef.outgoing ??= [];
+        if (!sourceRef.outgoing.includes(child)) sourceRef.outgoing.push(child);
+      }
+      if (targetRef) {
+        targetRef.incoming ??= [];
+        if (!targetRef.incoming.includes(child)) targetRef.incoming.push(child);
+      }
+    }
   }
 }

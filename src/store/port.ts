@@ -79,6 +79,8 @@ export interface IncidentRecord {
   elementId: string;
   message: string;
   at: string;
+  /** The engine command to repeat on retry; null when a retry resumes the instance. */
+  retry?: Json | null;
 }
 
 export interface InstanceRecord {
@@ -103,6 +105,8 @@ export type TaskState = 'open' | 'completed' | 'cancelled';
 
 export interface TaskRecord {
   id: string;
+  /** The engine's execution id of the waiting user task (unique within the instance). */
+  executionId: string;
   instanceId: string;
   definitionKey: string;
   definitionVersion: number;
@@ -172,6 +176,29 @@ export interface StoredHistoryEvent extends HistoryEvent {
   seq: number;
 }
 
+export type OutboxState = 'pending' | 'delivered';
+
+/** A message an instance threw (a hand-over), kept until another instance takes it. */
+export interface OutboxRecord {
+  id: string;
+  sourceInstanceId: string;
+  sourceElementId: string;
+  messageName: string;
+  correlationKey: string | null;
+  variables: Variables;
+  createdAt: string;
+  /** When the next delivery attempt is due. */
+  dueAt: string;
+  attempts: number;
+  lastError: string | null;
+  leaseOwner: string | null;
+  leaseUntil: string | null;
+  state?: OutboxState;
+  deliveredAt?: string | null;
+  /** Instances that received or were started by it. */
+  deliveredTo?: string[];
+}
+
 /**
  * Everything one command changes, written atomically.
  * - `tasks` are upserted by id (new tasks, and tasks whose state/assignee changed);
@@ -184,6 +211,14 @@ export interface InstanceWrite {
   timers: TimerRecord[];
   subscriptions: SubscriptionRecord[];
   history: HistoryEvent[];
+  /** Outgoing messages, inserted as pending. */
+  outbox?: OutboxRecord[];
+  /**
+   * An outgoing message of another instance this write takes: it is marked delivered in
+   * the same transaction, and the whole write fails with ConflictError when it is no
+   * longer pending (exactly-once hand-over).
+   */
+  consumesOutbox?: string;
 }
 
 export interface InstanceQuery {
@@ -276,10 +311,32 @@ export interface TimerStore {
   nextDueAt(): Promise<string | null>;
 }
 
+export interface OutboxQuery {
+  state?: OutboxState;
+  sourceInstanceId?: string;
+  messageName?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface OutboxStore {
+  /** Pending messages with dueAt <= now whose lease is free or expired, oldest first. */
+  due(now: string, limit: number): Promise<OutboxRecord[]>;
+  claim(id: string, owner: string, now: string, leaseUntil: string): Promise<OutboxRecord | null>;
+  /** Records delivery (if the consuming write did not already) and the targets. */
+  markDelivered(id: string, owner: string, at: string, targets: string[]): Promise<void>;
+  /** Counts a failed attempt, frees the lease and sets the next attempt. */
+  retryLater(id: string, owner: string, dueAt: string, error: string): Promise<void>;
+  get(id: string): Promise<OutboxRecord | null>;
+  /** Newest first. */
+  list(query: OutboxQuery): Promise<Page<OutboxRecord>>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'mongodb';
   readonly definitions: DefinitionStore;
   readonly instances: InstanceStore;
   readonly timers: TimerStore;
+  readonly outbox: OutboxStore;
   close(): Promise<void>;
 }

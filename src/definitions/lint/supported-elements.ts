@@ -39,6 +39,8 @@ const FLOW_ELEMENTS = new Set([
   'bpmn:SendTask',
   'bpmn:ReceiveTask',
   'bpmn:ManualTask',
+  // A plain task passes straight through, as in Camunda 8 (common in imported diagrams).
+  'bpmn:Task',
   'bpmn:ExclusiveGateway',
   'bpmn:ParallelGateway',
   'bpmn:InclusiveGateway',
@@ -56,7 +58,6 @@ const ARTIFACTS = new Set(['bpmn:TextAnnotation', 'bpmn:Association', 'bpmn:Grou
 const UNSUPPORTED_ROOTS = ['bpmn:Choreography', 'bpmn:GlobalTask', 'bpmn:GlobalConversation'];
 
 const ADVICE: Record<string, string> = {
-  'bpmn:Task': 'Choose what kind of task it is: a user, service, send, receive or manual task.',
   'bpmn:ScriptTask': 'Samenspel never runs scripts from a diagram: use a service task with a connector, or FEEL in input/output mappings.',
   'bpmn:BusinessRuleTask': 'Model the decision with an exclusive gateway and FEEL conditions, or a service task with a connector.',
   'bpmn:CallActivity': 'Call activities are not supported yet: model the steps in a sub-process, or hand over to the other process with a message.',

@@ -1,0 +1,105 @@
+import type { RuntimeContext } from './runtime-context.js';
+import { fireTimer } from './commands/fire-timer.js';
+import { deliverOutbox } from './outbox-dispatcher.js';
+
+export interface SchedulerOptions {
+  /** Longest sleep between two looks at the store. */
+  pollMs: number;
+  /** How long a claimed timer is ours; a node that dies loses it after this. */
+  leaseMs: number;
+  batchSize: number;
+  onError?: (err: unknown) => void;
+}
+
+export interface Scheduler {
+  start(): void;
+  /** Stops taking work and waits for what is running. */
+  stop(): Promise<void>;
+  /** Fires everything due now (tests and start-up). Returns how many fired. */
+  runDue(): Promise<number>;
+}
+
+/**
+ * Fires due timers and delivers outgoing messages. Every item is claimed with a lease
+ * first (an atomic conditional update), so that several nodes never fire one timer twice
+ * and the timers of a dead node fire once its leases expire.
+ */
+export function createScheduler(ctx: RuntimeContext, options: SchedulerOptions): Scheduler {
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<unknown> | null = null;
+  let stopped = true;
+
+  async function fireDueTimers(): Promise<number> {
+    let fired = 0;
+    for (;;) {
+      const now = ctx.clock.now();
+      const due = await ctx.store.timers.due(now.toISOString(), options.batchSize);
+      if (!due.length) return fired;
+      let claimedAny = false;
+      for (const candidate of due) {
+        const claimed = await ctx.store.timers.claim(
+          candidate.id,
+          ctx.nodeId,
+          now.toISOString(),
+          new Date(now.getTime() + options.leaseMs).toISOString(),
+        );
+        if (!claimed) continue;
+        claimedAny = true;
+        try {
+          if (await fireTimer(ctx, claimed)) fired++;
+        } catch (err) {
+          await ctx.store.timers.release(claimed.id, ctx.nodeId).catch(() => undefined);
+          options.onError?.(err);
+        }
+      }
+      if (!claimedAny) return fired;
+    }
+  }
+
+  async function runDue(): Promise<number> {
+    const fired = await fireDueTimers();
+    await deliverOutbox(ctx, options);
+    return fired;
+  }
+
+  function schedule(delay: number): void {
+    if (stopped) return;
+    timer = setTimeout(tick, delay);
+    timer.unref?.();
+  }
+
+  function tick(): void {
+    timer = null;
+    running = runDue()
+      .catch((err) => options.onError?.(err))
+      .finally(() => {
+        running = null;
+        schedule(options.pollMs);
+      });
+  }
+
+  // A saved step with an outgoing message or a new timer due soon wakes the loop early.
+  ctx.events.on('instance-changed', (write: { outbox?: unknown[]; timers?: { dueAt: string }[] }) => {
+    if (stopped || running || !timer) return;
+    const soon = ctx.clock.now().getTime() + options.pollMs;
+    const wake = (write.outbox?.length ?? 0) > 0 || (write.timers ?? []).some((t) => Date.parse(t.dueAt) < soon);
+    if (!wake) return;
+    clearTimeout(timer);
+    schedule(0);
+  });
+
+  return {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      schedule(0);
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      if (running) await running;
+    },
+    runDue,
+  };
+}
