@@ -99,6 +99,8 @@ export interface InstanceRecord {
   startedBy: string;
   endedAt: string | null;
   updatedAt: string;
+  /** Set once retention removed the case data. */
+  purgedAt?: string | null;
 }
 
 export type TaskState = 'open' | 'completed' | 'cancelled';
@@ -284,6 +286,18 @@ export interface InstanceStore {
   findSubscriptions(messageName: string, correlationKey: string | null): Promise<SubscriptionRecord[]>;
 
   history(instanceId: string): Promise<StoredHistoryEvent[]>;
+
+  /**
+   * Ended instances (completed or cancelled) of a definition key whose endedAt is before
+   * `before` and whose case data was not purged yet, oldest first.
+   */
+  endedBefore(definitionKey: string, before: string, limit: number): Promise<InstanceRecord[]>;
+  /**
+   * Retention: removes the case data of an ended instance in one transaction — its
+   * variables, task inputs, history event data and comment texts — and keeps the skeleton
+   * (ids, times, actors, element ids, statuses). Sets `purgedAt`. Idempotent.
+   */
+  purgeCaseData(instanceId: string, at: string): Promise<void>;
 }
 
 export interface TimerStore {
@@ -332,8 +346,140 @@ export interface OutboxStore {
   list(query: OutboxQuery): Promise<Page<OutboxRecord>>;
 }
 
+// ---------------------------------------------------------------- access: users, tokens
+
+export interface UserRecord {
+  /** The user name used to sign in. */
+  id: string;
+  name: string;
+  /** scrypt hash (`scrypt$N$r$p$salt$hash`, base64 parts); null for users who sign in elsewhere. */
+  passwordHash: string | null;
+  roles: string[];
+  organisation: string | null;
+  groups: string[];
+  disabled: boolean;
+  createdAt: string;
+}
+
+export interface TokenRecord {
+  /** sha256 of the bearer token; the token itself is never stored. */
+  hash: string;
+  userId: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface UserStore {
+  /** Inserts or replaces a user by id. */
+  putUser(user: UserRecord): Promise<void>;
+  getUser(id: string): Promise<UserRecord | null>;
+  /** Sorted by id. */
+  listUsers(): Promise<UserRecord[]>;
+  addToken(token: TokenRecord): Promise<void>;
+  getToken(hash: string): Promise<TokenRecord | null>;
+  deleteToken(hash: string): Promise<void>;
+  /** Removes tokens that expired before `now`; returns how many. */
+  deleteExpiredTokens(now: string): Promise<number>;
+}
+
+// ---------------------------------------------------------------- audit log
+
+export type AuditOutcome = 'allowed' | 'denied' | 'failed';
+
+export interface AuditEntryInput {
+  at: string;
+  actor: string;
+  role: string | null;
+  organisation: string | null;
+  /** e.g. instance.read, task.complete, definition.deploy, session.create */
+  action: string;
+  /** e.g. instance/<id>, task/<id>, definition/<key> */
+  resource: string;
+  /** The case the entry is about, for queries per case. */
+  instanceId: string | null;
+  outcome: AuditOutcome;
+  /** Never case data: ids, counts, reasons. */
+  details?: Record<string, unknown>;
+}
+
+export interface AuditEntry extends AuditEntryInput {
+  /** 1, 2, 3, ... without gaps. */
+  seq: number;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditQuery {
+  instanceId?: string;
+  actor?: string;
+  /** Inclusive bounds on `at`. */
+  from?: string;
+  to?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface AuditStore {
+  /**
+   * Appends an entry: reads the last entry, computes `hash(prevHash, seq, entry)` with
+   * the given function and inserts it, atomically, so that concurrent appends (also from
+   * other nodes) form one chain without gaps or forks. Append-only: there is no update
+   * or delete.
+   */
+  append(entry: AuditEntryInput, hash: (prevHash: string, seq: number, entry: AuditEntryInput) => string): Promise<AuditEntry>;
+  /** Newest first. */
+  list(query: AuditQuery): Promise<Page<AuditEntry>>;
+  /** Entries with seq > afterSeq in ascending order, for verifying the chain. */
+  scan(afterSeq: number, limit: number): Promise<AuditEntry[]>;
+}
+
+// ---------------------------------------------------------------- drafts and comments
+
+export interface DraftRecord {
+  /** The process key the draft is for. */
+  key: string;
+  xml: string;
+  /** formId -> form-js schema saved with the draft. */
+  forms: Record<string, unknown>;
+  savedAt: string;
+  savedBy: string;
+  /** The validation problems at save time. */
+  problems: Json[];
+}
+
+export interface DraftStore {
+  put(draft: DraftRecord): Promise<void>;
+  get(key: string): Promise<DraftRecord | null>;
+  /** Sorted by key. */
+  list(): Promise<DraftRecord[]>;
+  /** Returns false when there was none. */
+  delete(key: string): Promise<boolean>;
+}
+
+export interface CommentRecord {
+  id: string;
+  instanceId: string;
+  taskId: string | null;
+  text: string;
+  author: string;
+  organisation: string | null;
+  at: string;
+  /** Organisations that may read it; null = everyone who may read the case. */
+  visibleTo: string[] | null;
+}
+
+export interface CommentStore {
+  add(comment: CommentRecord): Promise<void>;
+  /** Oldest first. */
+  list(instanceId: string): Promise<CommentRecord[]>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'mongodb';
+  readonly users: UserStore;
+  readonly audit: AuditStore;
+  readonly drafts: DraftStore;
+  readonly comments: CommentStore;
   readonly definitions: DefinitionStore;
   readonly instances: InstanceStore;
   readonly timers: TimerStore;
