@@ -99,7 +99,8 @@ export interface InstanceRecord {
   startedBy: string;
   endedAt: string | null;
   updatedAt: string;
-  /** Set once retention removed the case data. */
+  /** Set by `InstanceStore.purgeCaseData` once retention removed the case data; absent
+   * until then. `save` leaves the stored value as it is. */
   purgedAt?: string | null;
 }
 
@@ -294,8 +295,13 @@ export interface InstanceStore {
   endedBefore(definitionKey: string, before: string, limit: number): Promise<InstanceRecord[]>;
   /**
    * Retention: removes the case data of an ended instance in one transaction — its
-   * variables, task inputs, history event data and comment texts — and keeps the skeleton
-   * (ids, times, actors, element ids, statuses). Sets `purgedAt`. Idempotent.
+   * variables (-> {}), engine state (-> null), task inputs (-> {}), history event `data`
+   * (removed) and comment texts (-> '') — and keeps the skeleton (ids, times, actors,
+   * element ids, statuses, incidents, comment authors). Sets `purgedAt` and increments the
+   * revision, so that a save from a read before the purge fails with ConflictError.
+   * Idempotent: purging again keeps the first `purgedAt` and the revision. Throws
+   * NotFoundError for an unknown instance and ConflictError (changing nothing) for one that
+   * has not ended (status active or incident).
    */
   purgeCaseData(instanceId: string, at: string): Promise<void>;
 }
@@ -405,6 +411,7 @@ export interface AuditEntryInput {
 export interface AuditEntry extends AuditEntryInput {
   /** 1, 2, 3, ... without gaps. */
   seq: number;
+  /** The `hash` of entry seq - 1; the empty string '' for entry 1 (the genesis value). */
   prevHash: string;
   hash: string;
 }
@@ -423,11 +430,13 @@ export interface AuditStore {
   /**
    * Appends an entry: reads the last entry, computes `hash(prevHash, seq, entry)` with
    * the given function and inserts it, atomically, so that concurrent appends (also from
-   * other nodes) form one chain without gaps or forks. Append-only: there is no update
-   * or delete.
+   * other nodes) form one chain without gaps or forks. The function receives the entry as
+   * the store keeps and returns it (a copy: the fields of AuditEntryInput in their declared
+   * order, `details` through JSON), so a verifier can recompute the hash from `scan`.
+   * Append-only: there is no update or delete.
    */
   append(entry: AuditEntryInput, hash: (prevHash: string, seq: number, entry: AuditEntryInput) => string): Promise<AuditEntry>;
-  /** Newest first. */
+  /** Newest first (seq descending). */
   list(query: AuditQuery): Promise<Page<AuditEntry>>;
   /** Entries with seq > afterSeq in ascending order, for verifying the chain. */
   scan(afterSeq: number, limit: number): Promise<AuditEntry[]>;
@@ -470,7 +479,7 @@ export interface CommentRecord {
 
 export interface CommentStore {
   add(comment: CommentRecord): Promise<void>;
-  /** Oldest first. */
+  /** Oldest first (at, then id). */
   list(instanceId: string): Promise<CommentRecord[]>;
 }
 

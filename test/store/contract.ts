@@ -8,8 +8,9 @@
  * `cleanup` closes whatever is still open and removes the data.
  */
 import { expect } from 'chai';
-import { BadRequestError, ConflictError } from '../../src/errors.js';
+import { BadRequestError, ConflictError, NotFoundError } from '../../src/errors.js';
 import type {
+  AuditEntry,
   InstanceRecord,
   InstanceWrite,
   OutboxRecord,
@@ -20,7 +21,12 @@ import type {
 } from '../../src/store/port.js';
 import {
   at,
+  auditHash,
+  auditInputOf,
+  makeAuditEntry,
+  makeComment,
   makeDefinition,
+  makeDraft,
   makeEvent,
   makeForm,
   makeInstance,
@@ -29,6 +35,8 @@ import {
   makeSubscription,
   makeTask,
   makeTimer,
+  makeToken,
+  makeUser,
   makeWrite,
   nextRevision,
   pendingOutbox,
@@ -85,6 +93,19 @@ function byInstanceOrder(a: InstanceRecord, b: InstanceRecord): number {
 }
 
 const ids = (records: { id: string }[]) => records.map((r) => r.id);
+
+/**
+ * Checks that audit entries (ascending, from seq 1) form one chain of `count` entries: seq
+ * without gaps, prevHash of the first '' and of the others the hash before, every hash
+ * recomputed from the stored entry.
+ */
+export function expectAuditChain(entries: AuditEntry[], count: number): void {
+  expect(entries.map((e) => e.seq)).to.deep.equal(Array.from({ length: count }, (_, i) => i + 1));
+  entries.forEach((entry, i) => {
+    expect(entry.prevHash).to.equal(i === 0 ? '' : entries[i - 1].hash);
+    expect(entry.hash).to.equal(auditHash(entry.prevHash, entry.seq, auditInputOf(entry)));
+  });
+}
 
 export function describeStoreContract(name: string, open: () => Promise<OpenedStore>): void {
   describe(`store contract: ${name}`, function () {
@@ -1162,6 +1183,425 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
       });
     });
 
+    // ------------------------------------------------------------ users and tokens
+
+    describe('users', function () {
+      it('should return a user by id, and null for an unknown one', async function () {
+        const user = makeUser({ id: 'vt-triagist' });
+        const external = makeUser({ id: 'oidc-user', passwordHash: null, organisation: null, groups: [] });
+        await store.users.putUser(user);
+        await store.users.putUser(external);
+
+        expect(await store.users.getUser('vt-triagist')).to.deep.equal(user);
+        expect(await store.users.getUser('oidc-user')).to.deep.equal(external);
+        expect(await store.users.getUser('nobody')).to.equal(null);
+      });
+
+      it('should replace a user with the same id', async function () {
+        const user = makeUser({ id: 'vt-triagist' });
+        await store.users.putUser(user);
+        const replaced = { ...user, name: 'Renamed', roles: ['auditor'], groups: [], disabled: true, passwordHash: null };
+
+        await store.users.putUser(replaced);
+
+        expect(await store.users.getUser('vt-triagist')).to.deep.equal(replaced);
+        expect(await store.users.listUsers()).to.deep.equal([replaced]);
+      });
+
+      it('should list users sorted by id', async function () {
+        expect(await store.users.listUsers()).to.deep.equal([]);
+        const zoe = makeUser({ id: 'zoe' });
+        const anna = makeUser({ id: 'anna' });
+        const bram = makeUser({ id: 'bram', disabled: true });
+        for (const user of [zoe, anna, bram]) await store.users.putUser(user);
+
+        expect(await store.users.listUsers()).to.deep.equal([anna, bram, zoe]);
+      });
+    });
+
+    describe('tokens', function () {
+      it('should return a token by its hash, and null once deleted or unknown', async function () {
+        const token = makeToken({ userId: 'vt-triagist' });
+        const other = makeToken({ userId: 'vt-triagist' });
+        await store.users.addToken(token);
+        await store.users.addToken(other);
+
+        expect(await store.users.getToken(token.hash)).to.deep.equal(token);
+        await store.users.deleteToken(token.hash);
+        await store.users.deleteToken('unknown');
+
+        expect(await store.users.getToken(token.hash)).to.equal(null);
+        expect(await store.users.getToken(other.hash)).to.deep.equal(other);
+        expect(await store.users.getToken('unknown')).to.equal(null);
+      });
+
+      it('should reject a token whose hash exists with ConflictError and keep the first', async function () {
+        const token = makeToken({ userId: 'first' });
+        await store.users.addToken(token);
+
+        const error = await rejection(store.users.addToken({ ...token, userId: 'second' }));
+
+        expect(error).to.be.instanceOf(ConflictError);
+        expect(await store.users.getToken(token.hash)).to.deep.equal(token);
+      });
+
+      it('should delete only the tokens that expired before now, and count them', async function () {
+        const expired = makeToken({ expiresAt: at(10) });
+        const expiredEarlier = makeToken({ expiresAt: at(5) });
+        const expiringNow = makeToken({ expiresAt: at(20) });
+        const live = makeToken({ expiresAt: at(30) });
+        for (const token of [expired, expiredEarlier, expiringNow, live]) await store.users.addToken(token);
+
+        const removed = await store.users.deleteExpiredTokens(at(20));
+
+        expect(removed).to.equal(2);
+        expect(await store.users.getToken(expired.hash)).to.equal(null);
+        expect(await store.users.getToken(expiredEarlier.hash)).to.equal(null);
+        expect(await store.users.getToken(expiringNow.hash)).to.deep.equal(expiringNow);
+        expect(await store.users.getToken(live.hash)).to.deep.equal(live);
+        expect(await store.users.deleteExpiredTokens(at(20))).to.equal(0);
+      });
+    });
+
+    // ------------------------------------------------------------ audit log
+
+    describe('audit log', function () {
+      it('should chain appended entries: seq from 1, prevHash of the first is empty, each links to the one before', async function () {
+        const inputs = [
+          makeAuditEntry({ action: 'session.create', instanceId: null, resource: 'session/vt-triagist' }),
+          makeAuditEntry({ action: 'instance.read' }),
+          makeAuditEntry({ action: 'task.complete', outcome: 'denied', details: undefined }),
+        ];
+
+        const appended: AuditEntry[] = [];
+        for (const input of inputs) appended.push(await store.audit.append(input, auditHash));
+
+        expect(appended.map((e) => e.seq)).to.deep.equal([1, 2, 3]);
+        expect(appended[0].prevHash).to.equal('');
+        expect(appended[1].prevHash).to.equal(appended[0].hash);
+        expect(appended[2].prevHash).to.equal(appended[1].hash);
+        appended.forEach((entry, i) => {
+          const { details, ...rest } = inputs[i];
+          expect(entry).to.deep.equal({
+            ...rest,
+            ...(details === undefined ? {} : { details }),
+            seq: i + 1,
+            prevHash: i === 0 ? '' : appended[i - 1].hash,
+            hash: auditHash(entry.prevHash, i + 1, auditInputOf(entry)),
+          });
+        });
+        expect(appended[2]).not.to.have.property('details');
+        expect(await store.audit.scan(0, 10)).to.deep.equal(appended);
+      });
+
+      it('should number 20 concurrent appends 1 to 20 without gaps in one chain', async function () {
+        const appended = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => store.audit.append(makeAuditEntry({ actor: `user-${i}` }), auditHash)),
+        );
+
+        expect(appended.map((e) => e.seq).sort((a, b) => a - b)).to.deep.equal(Array.from({ length: 20 }, (_, i) => i + 1));
+        const scanned = await store.audit.scan(0, 100);
+        expectAuditChain(scanned, 20);
+        expect(new Set(scanned.map((e) => e.actor)).size).to.equal(20);
+      });
+
+      it('should hash the entry as it is stored, so that the chain can be verified from a scan', async function () {
+        const input = makeAuditEntry({ details: { count: 2, skipped: undefined, reasons: ['a', 'b'] } });
+
+        const appended = await store.audit.append(input, auditHash);
+
+        expect(appended.details).to.deep.equal({ count: 2, reasons: ['a', 'b'] });
+        const [scanned] = await store.audit.scan(0, 1);
+        expect(scanned).to.deep.equal(appended);
+        expect(auditHash(scanned.prevHash, scanned.seq, auditInputOf(scanned))).to.equal(scanned.hash);
+      });
+
+      it('should append nothing and leave no gap when the hash function fails', async function () {
+        await store.audit.append(makeAuditEntry(), auditHash);
+
+        const error = await rejection(
+          store.audit.append(makeAuditEntry({ action: 'broken' }), () => {
+            throw new Error('hash failed');
+          }),
+        );
+        const next = await store.audit.append(makeAuditEntry({ action: 'next' }), auditHash);
+
+        expect((error as Error).message).to.equal('hash failed');
+        expect(next.seq).to.equal(2);
+        expect((await store.audit.scan(0, 10)).map((e) => e.action)).to.deep.equal(['instance.read', 'next']);
+      });
+
+      it('should list entries newest first with filters on case, actor and time, and pagination', async function () {
+        const appended: AuditEntry[] = [];
+        for (let i = 0; i < 9; i++) {
+          appended.push(
+            await store.audit.append(
+              makeAuditEntry({
+                at: at(i),
+                actor: i % 3 === 0 ? 'auditor' : 'vt-triagist',
+                instanceId: i % 2 === 0 ? 'case-even' : 'case-odd',
+              }),
+              auditHash,
+            ),
+          );
+        }
+        const newest = [...appended].reverse();
+        const seqs = (entries: { seq: number }[]) => entries.map((e) => e.seq);
+
+        const all = await allPages((cursor) => store.audit.list({ limit: 4, cursor }));
+        const even = await allPages((cursor) => store.audit.list({ instanceId: 'case-even', limit: 2, cursor }));
+        const auditor = await store.audit.list({ actor: 'auditor' });
+        const window = await store.audit.list({ from: at(2), to: at(5) });
+        const combined = await store.audit.list({ instanceId: 'case-odd', actor: 'vt-triagist', from: at(2) });
+        const none = await store.audit.list({ actor: 'nobody' });
+
+        expect(all.sizes).to.deep.equal([4, 4, 1]);
+        expect(all.items).to.deep.equal(newest);
+        expect(seqs(even.items)).to.deep.equal([9, 7, 5, 3, 1]);
+        expect(seqs(auditor.items)).to.deep.equal([7, 4, 1]);
+        expect(seqs(window.items)).to.deep.equal([6, 5, 4, 3]);
+        expect(seqs(combined.items)).to.deep.equal([8, 6]);
+        expect(none).to.deep.equal({ items: [], nextCursor: null });
+        expect(await rejection(store.audit.list({ cursor: 'garbage' }))).to.be.instanceOf(BadRequestError);
+      });
+
+      it('should scan entries after a seq in ascending order, up to the limit', async function () {
+        for (let i = 0; i < 5; i++) await store.audit.append(makeAuditEntry({ action: `action-${i}` }), auditHash);
+
+        expect((await store.audit.scan(0, 2)).map((e) => e.seq)).to.deep.equal([1, 2]);
+        expect((await store.audit.scan(2, 10)).map((e) => e.seq)).to.deep.equal([3, 4, 5]);
+        expect(await store.audit.scan(5, 10)).to.deep.equal([]);
+        expect(await store.audit.scan(0, 0)).to.deep.equal([]);
+        expectAuditChain(await store.audit.scan(0, 10), 5);
+      });
+
+      it('should offer no way to change or remove an entry', async function () {
+        const input = makeAuditEntry({ details: { fields: 3 } });
+        const appended = await store.audit.append(input, auditHash);
+        const stored = structuredClone(appended);
+
+        for (const method of ['update', 'replace', 'put', 'set', 'delete', 'remove', 'clear', 'truncate']) {
+          expect(store.audit).not.to.respondTo(method);
+        }
+        appended.actor = 'mutated';
+        appended.details!.fields = 99;
+        input.actor = 'mutated';
+        input.details!.fields = 99;
+        const [listed] = (await store.audit.list({})).items;
+        listed.hash = 'mutated';
+
+        expect(await store.audit.scan(0, 10)).to.deep.equal([stored]);
+      });
+    });
+
+    // ------------------------------------------------------------ drafts and comments
+
+    describe('drafts', function () {
+      it('should return a draft by key, and null for an unknown key', async function () {
+        const draft = makeDraft({ key: 'melding-veilig-thuis' });
+        await store.drafts.put(draft);
+
+        expect(await store.drafts.get('melding-veilig-thuis')).to.deep.equal(draft);
+        expect(await store.drafts.get('unknown')).to.equal(null);
+      });
+
+      it('should replace the draft of a key when it is saved again', async function () {
+        const draft = makeDraft({ key: 'p' });
+        await store.drafts.put(draft);
+        const again = { ...draft, xml: '<bpmn:definitions id="again"/>', forms: {}, problems: [], savedAt: at(5), savedBy: 'other' };
+
+        await store.drafts.put(again);
+
+        expect(await store.drafts.get('p')).to.deep.equal(again);
+        expect(await store.drafts.list()).to.deep.equal([again]);
+      });
+
+      it('should list drafts sorted by key', async function () {
+        expect(await store.drafts.list()).to.deep.equal([]);
+        const zorg = makeDraft({ key: 'zorg' });
+        const melding = makeDraft({ key: 'melding' });
+        const straf = makeDraft({ key: 'straf' });
+        for (const draft of [zorg, melding, straf]) await store.drafts.put(draft);
+
+        expect(await store.drafts.list()).to.deep.equal([melding, straf, zorg]);
+      });
+
+      it('should delete a draft and answer whether there was one', async function () {
+        const draft = makeDraft({ key: 'p' });
+        const other = makeDraft({ key: 'q' });
+        await store.drafts.put(draft);
+        await store.drafts.put(other);
+
+        expect(await store.drafts.delete('p')).to.equal(true);
+        expect(await store.drafts.delete('p')).to.equal(false);
+        expect(await store.drafts.delete('unknown')).to.equal(false);
+        expect(await store.drafts.get('p')).to.equal(null);
+        expect(await store.drafts.list()).to.deep.equal([other]);
+      });
+    });
+
+    describe('comments', function () {
+      it('should list the comments of an instance oldest first, then by id', async function () {
+        const instance = makeInstance();
+        const other = makeInstance();
+        const later = makeComment(instance, { id: 'c-a', at: at(10), visibleTo: ['veilig-thuis', 'politie'] });
+        const sameTimeB = makeComment(instance, { id: 'c-c', at: at(5), taskId: 'task-1' });
+        const sameTimeA = makeComment(instance, { id: 'c-b', at: at(5), organisation: null });
+        const ofOther = makeComment(other, { id: 'c-d', at: at(1) });
+        for (const comment of [later, sameTimeB, ofOther, sameTimeA]) await store.comments.add(comment);
+
+        expect(await store.comments.list(instance.id)).to.deep.equal([sameTimeA, sameTimeB, later]);
+        expect(await store.comments.list(other.id)).to.deep.equal([ofOther]);
+        expect(await store.comments.list('unknown')).to.deep.equal([]);
+      });
+
+      it('should reject a comment whose id exists with ConflictError and keep the first', async function () {
+        const comment = makeComment(makeInstance());
+        await store.comments.add(comment);
+
+        const error = await rejection(store.comments.add({ ...comment, text: 'second' }));
+
+        expect(error).to.be.instanceOf(ConflictError);
+        expect(await store.comments.list(comment.instanceId)).to.deep.equal([comment]);
+      });
+    });
+
+    // ------------------------------------------------------------ retention
+
+    describe('retention', function () {
+      /** Creates an instance that ended (or not) with the given status and end time. */
+      async function endedInstance(overrides: Partial<InstanceRecord>): Promise<InstanceRecord> {
+        const write = await createInstance({ engineState: null, ...overrides });
+        return write.instance;
+      }
+
+      it('should find ended, unpurged instances of a key that ended before a time, oldest first', async function () {
+        const key = 'melding-veilig-thuis';
+        const completed = await endedInstance({ definitionKey: key, status: 'completed', endedAt: at(30) });
+        const cancelled = await endedInstance({ definitionKey: key, status: 'cancelled', endedAt: at(10) });
+        const earlier = await endedInstance({ definitionKey: key, status: 'completed', endedAt: '2026-01-05T09:20:00+01:00' });
+        await endedInstance({ definitionKey: key, status: 'completed', endedAt: at(60) });
+        await endedInstance({ definitionKey: key, status: 'completed', endedAt: at(50) });
+        await endedInstance({ definitionKey: 'other-key', status: 'completed', endedAt: at(1) });
+        await endedInstance({ definitionKey: key, status: 'incident', endedAt: at(1) });
+        await createInstance({ definitionKey: key });
+        const purged = await endedInstance({ definitionKey: key, status: 'completed', endedAt: at(2) });
+        await store.instances.purgeCaseData(purged.id, at(100));
+
+        const found = await store.instances.endedBefore(key, at(50), 10);
+
+        expect(found).to.deep.equal([earlier, cancelled, completed]);
+        expect(ids(await store.instances.endedBefore(key, at(50), 2))).to.deep.equal([earlier.id, cancelled.id]);
+        expect(await store.instances.endedBefore(key, at(-100), 10)).to.deep.equal([]);
+        expect(await store.instances.endedBefore('unknown', at(1000), 10)).to.deep.equal([]);
+      });
+
+      it('should remove exactly the case data of an ended instance and keep its skeleton', async function () {
+        const created = await createInstance({ businessKey: 'PL-1' }, (instance) => ({
+          tasks: [makeTask(instance, { input: { registratienummer: 'PL-1', kind: { naam: 'Sam' } } })],
+          history: [makeEvent(instance, { data: { melder: 'politie' } })],
+        }));
+        const ended = nextRevision(created.instance, { status: 'completed', endedAt: at(20), engineState: null });
+        const completedTask: TaskRecord = { ...created.tasks[0], state: 'completed', completedAt: at(20), completedBy: 'vt-triagist' };
+        await store.instances.save(
+          makeWrite(ended, {
+            tasks: [completedTask],
+            history: [
+              makeEvent(ended, { type: 'task-completed', elementId: 'triage', actor: 'vt-triagist', at: at(20), data: { besluit: 'veilig' } }),
+              makeEvent(ended, { type: 'completed', at: at(20), actor: null }),
+            ],
+          }),
+          1,
+        );
+        const comment = makeComment(ended, { taskId: completedTask.id, visibleTo: ['veilig-thuis'] });
+        await store.comments.add(comment);
+        const bystander = await createInstance({}, (instance) => ({
+          tasks: [makeTask(instance)],
+          history: [makeEvent(instance, { data: { melder: 'buren' } })],
+        }));
+        const bystanderComment = makeComment(bystander.instance);
+        await store.comments.add(bystanderComment);
+        const historyBefore = await store.instances.history(ended.id);
+
+        await store.instances.purgeCaseData(ended.id, at(100));
+
+        expect(await store.instances.get(ended.id)).to.deep.equal({
+          ...ended,
+          variables: {},
+          engineState: null,
+          revision: ended.revision + 1,
+          purgedAt: at(100),
+        });
+        expect(await store.instances.tasksOfInstance(ended.id)).to.deep.equal([{ ...completedTask, input: {} }]);
+        expect(await store.instances.history(ended.id)).to.deep.equal(historyBefore.map(({ data, ...event }) => event));
+        expect(await store.comments.list(ended.id)).to.deep.equal([{ ...comment, text: '' }]);
+        expect(await store.instances.get(bystander.instance.id)).to.deep.equal(bystander.instance);
+        expect(await store.instances.tasksOfInstance(bystander.instance.id)).to.deep.equal(bystander.tasks);
+        expect((await store.instances.history(bystander.instance.id))[0].data).to.deep.equal({ melder: 'buren' });
+        expect(await store.comments.list(bystander.instance.id)).to.deep.equal([bystanderComment]);
+      });
+
+      it('should purge idempotently, keeping the first purge time and revision', async function () {
+        const ended = await endedInstance({ status: 'cancelled', endedAt: at(5) });
+        await store.comments.add(makeComment(ended));
+        await store.instances.purgeCaseData(ended.id, at(100));
+        const first = {
+          instance: await store.instances.get(ended.id),
+          history: await store.instances.history(ended.id),
+          comments: await store.comments.list(ended.id),
+        };
+
+        await store.instances.purgeCaseData(ended.id, at(200));
+
+        expect(first.instance).to.deep.include({ purgedAt: at(100), revision: 2 });
+        expect(await store.instances.get(ended.id)).to.deep.equal(first.instance);
+        expect(await store.instances.history(ended.id)).to.deep.equal(first.history);
+        expect(await store.comments.list(ended.id)).to.deep.equal(first.comments);
+      });
+
+      it('should make a save from a read before the purge fail with ConflictError', async function () {
+        const ended = await endedInstance({ status: 'completed', endedAt: at(5) });
+        await store.instances.purgeCaseData(ended.id, at(100));
+
+        const stale = nextRevision(ended, { variables: { restored: true } });
+        const error = await rejection(store.instances.save(makeWrite(stale), 1));
+
+        expect(error).to.be.instanceOf(ConflictError);
+        expect((await store.instances.get(ended.id))?.variables).to.deep.equal({});
+      });
+
+      it('should refuse to purge an instance that has not ended with ConflictError and change nothing', async function () {
+        const running = await createInstance({}, (instance) => ({
+          tasks: [makeTask(instance)],
+          history: [makeEvent(instance, { data: { melder: 'politie' } })],
+        }));
+        const comment = makeComment(running.instance);
+        await store.comments.add(comment);
+        const incident = await createInstance({
+          status: 'incident',
+          incidents: [{ id: 'inc-1', elementId: 'send-mail', message: 'connector failed', at: at(4) }],
+        });
+        const history = await store.instances.history(running.instance.id);
+
+        const refusedRunning = await rejection(store.instances.purgeCaseData(running.instance.id, at(100)));
+        const refusedIncident = await rejection(store.instances.purgeCaseData(incident.instance.id, at(100)));
+
+        expect(refusedRunning).to.be.instanceOf(ConflictError);
+        expect(refusedIncident).to.be.instanceOf(ConflictError);
+        expect(await store.instances.get(running.instance.id)).to.deep.equal(running.instance);
+        expect(await store.instances.tasksOfInstance(running.instance.id)).to.deep.equal(running.tasks);
+        expect(await store.instances.history(running.instance.id)).to.deep.equal(history);
+        expect(await store.comments.list(running.instance.id)).to.deep.equal([comment]);
+        expect(await store.instances.get(incident.instance.id)).to.deep.equal(incident.instance);
+      });
+
+      it('should answer NotFoundError when purging an unknown instance', async function () {
+        const error = await rejection(store.instances.purgeCaseData('unknown', at(100)));
+
+        expect(error).to.be.instanceOf(NotFoundError);
+      });
+    });
+
     // ------------------------------------------------------------ durability and copies
 
     describe('durability', function () {
@@ -1204,6 +1644,35 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
         await reopened.instances.save(makeWrite(fourth, { history: [makeEvent(fourth, { type: 'after-reopen' })] }), 3);
         const after = await reopened.instances.history(saved.id);
         expect(after[after.length - 1].seq).to.be.greaterThan(history[history.length - 1].seq);
+      });
+
+      it('should keep users, tokens, audit entries, drafts, comments and purges across close and reopen', async function () {
+        if (!opened.reopen) this.skip();
+        const user = makeUser();
+        const token = makeToken({ userId: user.id });
+        const draft = makeDraft();
+        await store.users.putUser(user);
+        await store.users.addToken(token);
+        await store.drafts.put(draft);
+        const ended = (await createInstance({ status: 'completed', endedAt: at(5), engineState: null })).instance;
+        const comment = makeComment(ended);
+        await store.comments.add(comment);
+        await store.instances.purgeCaseData(ended.id, at(10));
+        const purged = await store.instances.get(ended.id);
+        const first = await store.audit.append(makeAuditEntry(), auditHash);
+        await store.close();
+
+        const reopened = await opened.reopen!();
+
+        expect(await reopened.users.getUser(user.id)).to.deep.equal(user);
+        expect(await reopened.users.getToken(token.hash)).to.deep.equal(token);
+        expect(await reopened.drafts.get(draft.key)).to.deep.equal(draft);
+        expect(await reopened.comments.list(ended.id)).to.deep.equal([{ ...comment, text: '' }]);
+        expect(await reopened.instances.get(ended.id)).to.deep.equal(purged);
+        expect(await reopened.instances.endedBefore(ended.definitionKey, at(100), 10)).to.deep.equal([]);
+        const second = await reopened.audit.append(makeAuditEntry({ action: 'after-reopen' }), auditHash);
+        expect(second).to.deep.include({ seq: 2, prevHash: first.hash });
+        expectAuditChain(await reopened.audit.scan(0, 10), 2);
       });
     });
 
@@ -1275,6 +1744,34 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
         expect(await store.instances.getTask(task.id)).to.deep.equal(snapshot.task);
         expect(await store.instances.timersOfInstance(instance.id)).to.deep.equal([snapshot.timer]);
         expect((await store.instances.listTasks({ visibleTo: { userId: 'x', groups: ['intruders'] } })).items).to.deep.equal([]);
+      });
+
+      it('should not share objects with callers of the user, audit, draft and comment stores', async function () {
+        const user = makeUser();
+        const token = makeToken();
+        const draft = makeDraft();
+        const comment = makeComment(makeInstance(), { visibleTo: ['veilig-thuis'] });
+        await store.users.putUser(user);
+        await store.users.addToken(token);
+        await store.drafts.put(draft);
+        await store.comments.add(comment);
+        const snapshot = structuredClone({ user, token, draft, comment });
+
+        user.roles.push('administrator');
+        token.userId = 'intruder';
+        (draft.problems as unknown[]).push('mutated');
+        comment.visibleTo!.push('intruders');
+        (await store.users.getUser(user.id))!.groups.push('intruders');
+        (await store.users.listUsers())[0].roles.push('administrator');
+        (await store.users.getToken(token.hash))!.expiresAt = at(100_000);
+        (await store.drafts.get(draft.key))!.forms.intake = 'mutated';
+        (await store.drafts.list())[0].problems.push('mutated');
+        (await store.comments.list(comment.instanceId))[0].visibleTo!.push('intruders');
+
+        expect(await store.users.getUser(user.id)).to.deep.equal(snapshot.user);
+        expect(await store.users.getToken(token.hash)).to.deep.equal(snapshot.token);
+        expect(await store.drafts.get(draft.key)).to.deep.equal(snapshot.draft);
+        expect(await store.comments.list(comment.instanceId)).to.deep.equal([snapshot.comment]);
       });
     });
   });

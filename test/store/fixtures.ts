@@ -2,8 +2,13 @@
  * Small builders for store records: sensible defaults, overridden per test.
  * Times are canonical ISO strings (Date#toISOString) around T0.
  */
+import { createHash } from 'node:crypto';
 import type {
+  AuditEntry,
+  AuditEntryInput,
+  CommentRecord,
   DefinitionVersionRecord,
+  DraftRecord,
   FormVersionRecord,
   HistoryEvent,
   InstanceRecord,
@@ -12,6 +17,8 @@ import type {
   SubscriptionRecord,
   TaskRecord,
   TimerRecord,
+  TokenRecord,
+  UserRecord,
 } from '../../src/store/port.js';
 
 export const T0 = '2026-01-05T09:00:00.000Z';
@@ -196,4 +203,83 @@ export function pendingOutbox(message: OutboxRecord): OutboxRecord {
 /** A write for `instance` with no tasks, timers, subscriptions or history unless given. */
 export function makeWrite(instance: InstanceRecord, parts: Partial<Omit<InstanceWrite, 'instance'>> = {}): InstanceWrite {
   return { instance, tasks: [], timers: [], subscriptions: [], history: [], ...parts };
+}
+
+/** A user who signs in locally, in the case-worker role. */
+export function makeUser(overrides: Partial<UserRecord> = {}): UserRecord {
+  const id = overrides.id ?? uniqueId('user');
+  return {
+    id,
+    name: `Gebruiker ${id}`,
+    passwordHash: 'scrypt$16384$8$1$c2FsdA$aGFzaA',
+    roles: ['case-worker'],
+    organisation: 'veilig-thuis',
+    groups: ['vt-triage', 'vt-onderzoek'],
+    disabled: false,
+    createdAt: T0,
+    ...overrides,
+  };
+}
+
+export function makeToken(overrides: Partial<TokenRecord> = {}): TokenRecord {
+  return {
+    hash: createHash('sha256').update(uniqueId('token')).digest('hex'),
+    userId: 'user-1',
+    createdAt: T0,
+    expiresAt: at(60 * 8),
+    ...overrides,
+  };
+}
+
+export function makeAuditEntry(overrides: Partial<AuditEntryInput> = {}): AuditEntryInput {
+  return {
+    at: T0,
+    actor: 'vt-triagist',
+    role: 'case-worker',
+    organisation: 'veilig-thuis',
+    action: 'instance.read',
+    resource: 'instance/instance-1',
+    instanceId: 'instance-1',
+    outcome: 'allowed',
+    details: { fields: 3 },
+    ...overrides,
+  };
+}
+
+/** An audit entry without its chain fields: what the hash function saw. */
+export function auditInputOf(entry: AuditEntry): AuditEntryInput {
+  const { seq, prevHash, hash, ...input } = entry;
+  return input;
+}
+
+/** The hash function the tests give AuditStore#append: sha256 over the link and the entry. */
+export function auditHash(prevHash: string, seq: number, entry: AuditEntryInput): string {
+  return createHash('sha256').update(`${prevHash}\n${seq}\n${JSON.stringify(entry)}`).digest('hex');
+}
+
+export function makeDraft(overrides: Partial<DraftRecord> = {}): DraftRecord {
+  const key = overrides.key ?? uniqueId('draft');
+  return {
+    key,
+    xml: `<bpmn:definitions id="${key}"/>`,
+    forms: { intake: { type: 'default', components: [{ key: 'melder', type: 'textfield' }] } },
+    savedAt: T0,
+    savedBy: 'process-owner',
+    problems: [{ rule: 'label-required', elementId: 'Gateway_1', message: 'Element is missing label/name' }],
+    ...overrides,
+  };
+}
+
+export function makeComment(instance: InstanceRecord, overrides: Partial<CommentRecord> = {}): CommentRecord {
+  return {
+    id: uniqueId('comment'),
+    instanceId: instance.id,
+    taskId: null,
+    text: 'Moeder gebeld, kinderen zijn veilig bij oma.',
+    author: 'vt-triagist',
+    organisation: 'veilig-thuis',
+    at: T0,
+    visibleTo: null,
+    ...overrides,
+  };
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmod, mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,12 +7,13 @@ import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { ConflictError, UnavailableError } from '../../src/errors.js';
 import type { Store } from '../../src/store/port.js';
-import { SCHEMA_VERSION } from '../../src/store/sqlite/schema.js';
+import { migrate, SCHEMA_VERSION } from '../../src/store/sqlite/schema.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { describeStoreContract, rejection } from './contract.js';
-import { at, makeEvent, makeInstance, makeTask, makeWrite, nextRevision } from './fixtures.js';
+import { describeStoreContract, expectAuditChain, rejection } from './contract.js';
+import { at, auditHash, makeAuditEntry, makeEvent, makeInstance, makeTask, makeWrite, nextRevision, T0 } from './fixtures.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const ids = (records: { id: string }[]) => records.map((r) => r.id);
 
 /** A temporary directory with a database file path in a not yet existing subdirectory. */
 async function tempDatabase() {
@@ -211,6 +212,116 @@ describe('sqlite store', function () {
     const history = await store.instances.history(write.instance.id);
     expect(history).to.have.length(wins);
     expect(new Set(history.map((e) => e.type)).size).to.equal(wins);
+  });
+
+  it('should chain audit appends of two store handles on one file without gaps or forks', async function () {
+    const one = await openStore();
+    const two = await openStore();
+
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        (i % 2 ? one : two).audit.append(makeAuditEntry({ actor: i % 2 ? 'one' : 'two', action: `append-${i}` }), auditHash),
+      ),
+    );
+
+    for (const store of [one, two]) {
+      const entries = await store.audit.scan(0, 100);
+      expectAuditChain(entries, 40);
+      expect(entries.filter((e) => e.actor === 'one')).to.have.length(20);
+    }
+  });
+
+  it('should chain audit appends of two processes on one file without gaps or forks', async function () {
+    this.timeout(60_000);
+    const store = await openStore();
+    await store.audit.append(makeAuditEntry({ actor: 'parent' }), auditHash);
+    const rounds = 100;
+
+    const racers = ['left', 'right'].map((name) => {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(here, 'sqlite-audit-racer.ts'), file, String(rounds), name],
+        { cwd: join(here, '..', '..'), stdio: ['pipe', 'pipe', 'inherit'] },
+      );
+      let output = '';
+      const ready = new Promise<void>((resolve) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('ready\n')) resolve();
+        });
+      });
+      const done = new Promise<{ appended: number }>((resolve, reject) => {
+        child.on('exit', (code) => {
+          if (code !== 0) return reject(new Error(`racer ${name} exited with ${code}`));
+          resolve(JSON.parse(output.split('\n').filter(Boolean).pop() as string));
+        });
+      });
+      return { child, ready, done };
+    });
+    await Promise.all(racers.map((r) => r.ready));
+    for (const racer of racers) racer.child.stdin.write('go\n');
+    const results = await Promise.all(racers.map((r) => r.done));
+
+    expect(results.map((r) => r.appended)).to.deep.equal([rounds, rounds]);
+    const entries = await store.audit.scan(0, 500);
+    expectAuditChain(entries, 1 + 2 * rounds);
+    expect(entries.filter((e) => e.actor === 'left')).to.have.length(rounds);
+    expect(entries.filter((e) => e.actor === 'right')).to.have.length(rounds);
+  });
+
+  it('should refuse to update or delete audit entries even with plain SQL', async function () {
+    const store = await openStore();
+    const entry = await store.audit.append(makeAuditEntry(), auditHash);
+    const raw = openRaw();
+
+    expect(() => raw.prepare(`UPDATE audit_entries SET actor = 'mallory'`).run()).to.throw(/append-only/);
+    expect(() => raw.prepare(`DELETE FROM audit_entries`).run()).to.throw(/append-only/);
+    expect(await store.audit.scan(0, 10)).to.deep.equal([entry]);
+  });
+
+  it('should migrate a file of schema version 1 and keep its ended instances findable for retention', async function () {
+    await mkdir(dirname(file), { recursive: true });
+    const old = openRaw();
+    old.pragma('journal_mode = WAL');
+    migrate(old, 1);
+    const ended = makeInstance({ status: 'completed', endedAt: '2026-01-05T10:00:00+01:00', engineState: null });
+    old
+      .prepare(
+        `INSERT INTO instances (id, definition_key, definition_version, business_key, status, variables,
+           engine_state, incidents, revision, started_at, started_ms, started_by, ended_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'null', '[]', 1, ?, ?, ?, ?, ?)`,
+      )
+      .run(ended.id, ended.definitionKey, ended.definitionVersion, ended.businessKey, ended.status,
+        JSON.stringify(ended.variables), ended.startedAt, Date.parse(ended.startedAt), ended.startedBy,
+        ended.endedAt, ended.updatedAt);
+    old.close();
+
+    const store = await openStore();
+
+    expect(openRaw().pragma('user_version', { simple: true })).to.equal(SCHEMA_VERSION);
+    expect(await store.instances.get(ended.id)).to.deep.equal(ended);
+    expect(ids(await store.instances.endedBefore(ended.definitionKey, '2026-01-05T09:00:00.001Z', 10))).to.deep.equal([ended.id]);
+    expect(await store.instances.endedBefore(ended.definitionKey, T0, 10)).to.deep.equal([]);
+    await store.instances.purgeCaseData(ended.id, at(10));
+    expect(await store.instances.get(ended.id)).to.deep.include({ variables: {}, purgedAt: at(10) });
+    expect((await store.audit.append(makeAuditEntry(), auditHash)).seq).to.equal(1);
+  });
+
+  it('should find instances for retention through the retention index', async function () {
+    await openStore();
+    const raw = openRaw();
+
+    const plan = raw
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT * FROM instances
+         WHERE definition_key = @definitionKey AND ended_ms < @beforeMs
+           AND purged_at IS NULL AND status IN ('completed', 'cancelled')
+         ORDER BY ended_ms, id LIMIT @limit`,
+      )
+      .all({ definitionKey: 'p', beforeMs: 0, limit: 10 }) as { detail: string }[];
+
+    expect(plan.map((step) => step.detail).join('\n')).to.match(/USING INDEX instances_retention/);
+    expect(plan.map((step) => step.detail).join('\n')).not.to.match(/TEMP B-TREE/);
   });
 
   it('should order times by instant whatever ISO 8601 form they are written in', async function () {

@@ -192,12 +192,97 @@ const MIGRATIONS: string[] = [
   CREATE INDEX outbox_source ON outbox (source_instance_id, created_ms, id);
   CREATE INDEX outbox_message ON outbox (message_name, created_ms, id);
   `,
+
+  // 2: users and tokens, the audit log, drafts, comments, retention of case data
+  `
+  -- Retention: when the case data was removed, and the end time as an instant.
+  ALTER TABLE instances ADD COLUMN purged_at TEXT;
+  ALTER TABLE instances ADD COLUMN ended_ms INTEGER;
+  UPDATE instances
+    SET ended_ms = CAST(round((julianday(ended_at) - 2440587.5) * 86400000) AS INTEGER)
+    WHERE ended_at IS NOT NULL;
+  -- endedBefore(): ended instances of a key whose case data is still there, oldest first.
+  CREATE INDEX instances_retention ON instances (definition_key, ended_ms, id)
+    WHERE purged_at IS NULL AND status IN ('completed', 'cancelled');
+
+  CREATE TABLE users (
+    id             TEXT PRIMARY KEY,
+    name           TEXT NOT NULL,
+    password_hash  TEXT,
+    roles          TEXT NOT NULL, -- JSON array
+    organisation   TEXT,
+    groups         TEXT NOT NULL, -- JSON array
+    disabled       INTEGER NOT NULL CHECK (disabled IN (0, 1)),
+    created_at     TEXT NOT NULL
+  ) STRICT;
+
+  -- Bearer tokens by their sha256; no foreign key, as in any adapter.
+  CREATE TABLE tokens (
+    hash        TEXT PRIMARY KEY,
+    user_id     TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    expires_at  TEXT NOT NULL,
+    expires_ms  INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX tokens_expires ON tokens (expires_ms);
+
+  -- The audit log: a hash chain, seq 1, 2, 3, ... assigned by append (never AUTOINCREMENT,
+  -- so that nothing leaves a gap). Append-only: the triggers refuse updates and deletes.
+  CREATE TABLE audit_entries (
+    seq           INTEGER PRIMARY KEY,
+    at            TEXT NOT NULL,
+    at_ms         INTEGER NOT NULL,
+    actor         TEXT NOT NULL,
+    role          TEXT,
+    organisation  TEXT,
+    action        TEXT NOT NULL,
+    resource      TEXT NOT NULL,
+    instance_id   TEXT,
+    outcome       TEXT NOT NULL CHECK (outcome IN ('allowed', 'denied', 'failed')),
+    details       TEXT, -- JSON; NULL when the entry has none
+    prev_hash     TEXT NOT NULL,
+    hash          TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX audit_instance ON audit_entries (instance_id, seq);
+  CREATE INDEX audit_actor ON audit_entries (actor, seq);
+  CREATE INDEX audit_at ON audit_entries (at_ms);
+  CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries
+    BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
+  CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries
+    BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
+
+  CREATE TABLE drafts (
+    key       TEXT PRIMARY KEY,
+    xml       TEXT NOT NULL,
+    forms     TEXT NOT NULL, -- JSON
+    saved_at  TEXT NOT NULL,
+    saved_by  TEXT NOT NULL,
+    problems  TEXT NOT NULL -- JSON array
+  ) STRICT;
+
+  -- No foreign key: comments are checked by the service, as in any adapter.
+  CREATE TABLE comments (
+    id            TEXT PRIMARY KEY,
+    instance_id   TEXT NOT NULL,
+    task_id       TEXT,
+    text          TEXT NOT NULL,
+    author        TEXT NOT NULL,
+    organisation  TEXT,
+    at            TEXT NOT NULL,
+    at_ms         INTEGER NOT NULL,
+    visible_to    TEXT NOT NULL -- JSON array, or 'null' for everyone who may read the case
+  ) STRICT;
+  CREATE INDEX comments_instance ON comments (instance_id, at_ms, id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-/** Brings the database to SCHEMA_VERSION; refuses a file written by a newer Samenspel. */
-export function migrate(db: Database.Database): void {
+/**
+ * Brings the database to SCHEMA_VERSION (tests may stop at an older `target` to build a
+ * file as an earlier Samenspel wrote it); refuses a file written by a newer Samenspel.
+ */
+export function migrate(db: Database.Database, target = SCHEMA_VERSION): void {
   const version = () => db.pragma('user_version', { simple: true }) as number;
   const check = (current: number) => {
     if (current > SCHEMA_VERSION) {
@@ -208,12 +293,13 @@ export function migrate(db: Database.Database): void {
     }
   };
   check(version());
-  if (version() === SCHEMA_VERSION) return;
+  if (version() >= target) return;
   // Under the write lock, read again: another process may have migrated meanwhile.
   db.transaction(() => {
     const current = version();
     check(current);
-    for (let v = current; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]);
-    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    if (current >= target) return;
+    for (let v = current; v < target; v++) db.exec(MIGRATIONS[v]);
+    db.pragma(`user_version = ${target}`);
   }).immediate();
 }

@@ -1,4 +1,4 @@
-import { ConflictError } from '../../errors.js';
+import { ConflictError, NotFoundError } from '../../errors.js';
 import { checkCreate, checkSave } from '../instance-write-checks.js';
 import { decodeCursor, encodeCursor, pageLimit } from '../paging.js';
 import type {
@@ -36,7 +36,9 @@ interface InstanceRow {
   started_ms: number;
   started_by: string;
   ended_at: string | null;
+  ended_ms: number | null;
   updated_at: string;
+  purged_at: string | null;
 }
 
 interface TaskRow {
@@ -88,7 +90,7 @@ interface HistoryRow {
 const INSTANCE_COLUMNS = `definition_key = @definitionKey, definition_version = @definitionVersion,
   business_key = @businessKey, status = @status, variables = @variables, engine_state = @engineState,
   incidents = @incidents, revision = @revision, started_at = @startedAt, started_ms = @startedMs,
-  started_by = @startedBy, ended_at = @endedAt, updated_at = @updatedAt`;
+  started_by = @startedBy, ended_at = @endedAt, ended_ms = @endedMs, updated_at = @updatedAt`;
 
 export class SqliteInstanceStore implements InstanceStore {
   private readonly insertInstance;
@@ -112,15 +114,23 @@ export class SqliteInstanceStore implements InstanceStore {
   private readonly insertOutbox;
   private readonly consumeOutbox;
   private readonly selectHistory;
+  private readonly selectEndedBefore;
+  private readonly purgeInstance;
+  private readonly purgeTasks;
+  private readonly purgeHistory;
+  private readonly purgeComments;
   private readonly createTx;
   private readonly saveTx;
+  private readonly purgeTx;
 
   constructor(private readonly sqlite: SqliteDatabase) {
     this.insertInstance = sqlite.statement(
       `INSERT INTO instances (id, definition_key, definition_version, business_key, status, variables,
-         engine_state, incidents, revision, started_at, started_ms, started_by, ended_at, updated_at)
+         engine_state, incidents, revision, started_at, started_ms, started_by, ended_at, ended_ms, updated_at,
+         purged_at)
        VALUES (@id, @definitionKey, @definitionVersion, @businessKey, @status, @variables,
-         @engineState, @incidents, @revision, @startedAt, @startedMs, @startedBy, @endedAt, @updatedAt)`,
+         @engineState, @incidents, @revision, @startedAt, @startedMs, @startedBy, @endedAt, @endedMs, @updatedAt,
+         @purgedAt)`,
     );
     this.updateInstance = sqlite.statement(
       `UPDATE instances SET ${INSTANCE_COLUMNS} WHERE id = @id AND revision = @expectedRevision`,
@@ -187,6 +197,23 @@ export class SqliteInstanceStore implements InstanceStore {
     this.insertOutbox = sqlite.statement(INSERT_OUTBOX_SQL);
     this.consumeOutbox = sqlite.statement(CONSUME_OUTBOX_SQL);
 
+    // The WHERE repeats the partial index instances_retention word for word.
+    this.selectEndedBefore = sqlite.statement<InstanceRow>(
+      `SELECT * FROM instances
+       WHERE definition_key = @definitionKey AND ended_ms < @beforeMs
+         AND purged_at IS NULL AND status IN ('completed', 'cancelled')
+       ORDER BY ended_ms, id LIMIT @limit`,
+    );
+    // Retention keeps the skeleton; a second purge changes nothing but the (empty) data.
+    this.purgeInstance = sqlite.statement(
+      `UPDATE instances SET variables = '{}', engine_state = 'null',
+         revision = revision + (purged_at IS NULL), purged_at = coalesce(purged_at, @at)
+       WHERE id = @id`,
+    );
+    this.purgeTasks = sqlite.statement(`UPDATE tasks SET input = '{}' WHERE instance_id = ?`);
+    this.purgeHistory = sqlite.statement(`UPDATE history SET data = NULL WHERE instance_id = ? AND data IS NOT NULL`);
+    this.purgeComments = sqlite.statement(`UPDATE comments SET text = '' WHERE instance_id = ? AND text <> ''`);
+
     this.createTx = sqlite.transaction((write: InstanceWrite) => {
       this.insertInstance.run(instanceParams(write.instance));
       this.writeParts(write);
@@ -200,6 +227,20 @@ export class SqliteInstanceStore implements InstanceStore {
         );
       }
       this.writeParts(write);
+    });
+    this.purgeTx = sqlite.transaction((id: string, at: string) => {
+      const row = this.selectInstance.get(id);
+      if (!row) throw new NotFoundError('instance_not_found', `Instance ${id} does not exist.`);
+      if (row.status !== 'completed' && row.status !== 'cancelled') {
+        throw new ConflictError(
+          'instance_not_ended',
+          `Instance ${id} has not ended (status ${row.status}); its case data is still in use.`,
+        );
+      }
+      this.purgeInstance.run({ id, at });
+      this.purgeTasks.run(id);
+      this.purgeHistory.run(id);
+      this.purgeComments.run(id);
     });
   }
 
@@ -374,6 +415,16 @@ export class SqliteInstanceStore implements InstanceStore {
   async history(instanceId: string): Promise<StoredHistoryEvent[]> {
     return this.sqlite.run(() => this.selectHistory.all(instanceId)).map(toHistoryEvent);
   }
+
+  async endedBefore(definitionKey: string, before: string, limit: number): Promise<InstanceRecord[]> {
+    const params = { definitionKey, beforeMs: toMs(before, 'before'), limit: Math.max(0, Math.floor(limit)) };
+    return this.sqlite.run(() => this.selectEndedBefore.all(params)).map(toInstance);
+  }
+
+  async purgeCaseData(instanceId: string, at: string): Promise<void> {
+    toMs(at, 'at');
+    this.purgeTx(instanceId, at);
+  }
 }
 
 function toPage<Row, T>(rows: Row[], limit: number, map: (row: Row) => T, key: (row: Row) => (string | number)[]): Page<T> {
@@ -400,12 +451,14 @@ function instanceParams(instance: InstanceRecord) {
     startedMs: toMs(instance.startedAt, 'startedAt'),
     startedBy: instance.startedBy,
     endedAt: instance.endedAt,
+    endedMs: toMsOrNull(instance.endedAt, 'endedAt'),
     updatedAt: instance.updatedAt,
+    purgedAt: instance.purgedAt ?? null,
   };
 }
 
 function toInstance(row: InstanceRow): InstanceRecord {
-  return {
+  const instance: InstanceRecord = {
     id: row.id,
     definitionKey: row.definition_key,
     definitionVersion: row.definition_version,
@@ -420,6 +473,8 @@ function toInstance(row: InstanceRow): InstanceRecord {
     endedAt: row.ended_at,
     updatedAt: row.updated_at,
   };
+  if (row.purged_at !== null) instance.purgedAt = row.purged_at;
+  return instance;
 }
 
 function taskParams(task: TaskRecord) {

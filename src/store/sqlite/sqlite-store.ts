@@ -10,14 +10,28 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { UnavailableError } from '../../errors.js';
-import type { DefinitionStore, InstanceStore, OutboxStore, Store, TimerStore } from '../port.js';
+import type {
+  AuditStore,
+  CommentStore,
+  DefinitionStore,
+  DraftStore,
+  InstanceStore,
+  OutboxStore,
+  Store,
+  TimerStore,
+  UserStore,
+} from '../port.js';
 import { migrate } from './schema.js';
+import { SqliteAuditStore } from './sqlite-audit-store.js';
+import { SqliteCommentStore } from './sqlite-comment-store.js';
 import { SqliteDatabase } from './sqlite-database.js';
 import { SqliteDefinitionStore } from './sqlite-definition-store.js';
+import { SqliteDraftStore } from './sqlite-draft-store.js';
 import { toStoreError } from './sqlite-errors.js';
 import { SqliteInstanceStore } from './sqlite-instance-store.js';
 import { SqliteOutboxStore } from './sqlite-outbox-store.js';
 import { SqliteTimerStore } from './sqlite-timer-store.js';
+import { SqliteUserStore } from './sqlite-user-store.js';
 
 export interface SqliteStoreOptions {
   /** Path of the database file; its directory is created when missing. */
@@ -52,12 +66,20 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
 
 class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
+  readonly users: UserStore;
+  readonly audit: AuditStore;
+  readonly drafts: DraftStore;
+  readonly comments: CommentStore;
   readonly definitions: DefinitionStore;
   readonly instances: InstanceStore;
   readonly timers: TimerStore;
   readonly outbox: OutboxStore;
 
   constructor(private readonly sqlite: SqliteDatabase) {
+    this.users = new SqliteUserStore(sqlite);
+    this.audit = new SqliteAuditStore(sqlite);
+    this.drafts = new SqliteDraftStore(sqlite);
+    this.comments = new SqliteCommentStore(sqlite);
     this.definitions = new SqliteDefinitionStore(sqlite);
     this.instances = new SqliteInstanceStore(sqlite);
     this.timers = new SqliteTimerStore(sqlite);
