@@ -357,7 +357,8 @@ function mapInputs(inputs: IoMapping[], variables: Variables, env: FeelEnv): Var
 
 /** Camunda 8 semantics: without output mappings the result is merged into the process
  * variables; with them, only the mapped targets are set. */
-function applyOutputs(element: ElementModel, output: Variables, variables: Variables, env: FeelEnv): void {
+function applyOutputs(element: ElementModel, output: Variables, variables: Variables, env: FeelEnv, mergeToo = false): void {
+  if (mergeToo) Object.assign(variables, output);
   if (!element.outputs.length) {
     Object.assign(variables, output);
     return;
@@ -436,12 +437,10 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
   }
 
   async function settle(run: InstanceRun): Promise<void> {
-    // Connector calls are the only asynchronous work; each may lead to the next.
-    for (;;) {
-      await new Promise((resolve) => setImmediate(resolve));
-      if (!run.pending.size) return;
-      await Promise.allSettled([...run.pending]);
-    }
+    // The engine runs synchronously (smqp); connector calls are the only asynchronous
+    // work, and each may lead to the next. Yielding to the event loop when nothing is
+    // pending would cost ~0.4 ms per command for nothing.
+    while (run.pending.size) await Promise.allSettled([...run.pending]);
   }
 
   function postponed(engine: any): any[] {
@@ -462,6 +461,10 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
       case 'start': {
         run.startEventId = command.startEventId;
         Object.assign(run.variables, command.variables ?? {});
+        // Output mappings of the start event set defaults (e.g. assumed terms) on top of
+        // the variables the instance was started with.
+        const startElement = run.element(command.startEventId);
+        if (startElement?.outputs.length) applyOutputs(startElement, {}, run.variables, run.feelEnv(), true);
         await engine.execute();
         run.startEventId = null;
         const start = run.element(command.startEventId);
@@ -601,7 +604,9 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
         const state: any = await engine.getState();
         for (const definition of state.definitions ?? []) delete definition.source;
         if (state.environment) state.environment.variables = {};
-        engineState = JSON.parse(JSON.stringify(state)) as Json;
+        // Not deep-copied (that costs ~0.1 ms per command): the store serialises it
+        // within the same command, while the instance lock keeps the engine still.
+        engineState = state as Json;
       }
       return {
         status: run.ended ? 'completed' : 'waiting',
