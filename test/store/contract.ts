@@ -1541,6 +1541,27 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
         expect(await store.comments.list(bystander.instance.id)).to.deep.equal([bystanderComment]);
       });
 
+      it('should also purge the data of the hand-overs it sent and of its incidents', async function () {
+        const created = await createInstance({}, (instance) => ({ outbox: [makeOutbox(instance, { variables: { samenvatting: 'ruzie' } })] }));
+        const ended = nextRevision(created.instance, {
+          status: 'completed',
+          endedAt: at(20),
+          engineState: null,
+          incidents: [{ id: 'inc-1', elementId: 'bel', message: 'systeem van Sam niet bereikbaar', at: at(10), retry: { variables: { naam: 'Sam' } } }],
+        });
+        await store.instances.save(makeWrite(ended), 1);
+
+        await store.instances.purgeCaseData(ended.id, at(100));
+
+        const [sent] = (await store.outbox.list({ sourceInstanceId: ended.id })).items;
+        expect(sent.variables).to.deep.equal({});
+        expect(sent.messageName).to.equal('Zorgmelding');
+        const incidents = (await store.instances.get(ended.id))!.incidents;
+        expect(incidents).to.have.length(1);
+        expect(incidents[0]).to.include({ id: 'inc-1', elementId: 'bel', message: '', at: at(10) });
+        expect(incidents[0].retry ?? null).to.equal(null);
+      });
+
       it('should purge idempotently, keeping the first purge time and revision', async function () {
         const ended = await endedInstance({ status: 'cancelled', endedAt: at(5) });
         await store.comments.add(makeComment(ended));

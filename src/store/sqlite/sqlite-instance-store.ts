@@ -119,6 +119,8 @@ export class SqliteInstanceStore implements InstanceStore {
   private readonly purgeTasks;
   private readonly purgeHistory;
   private readonly purgeComments;
+  private readonly purgeOutbox;
+  private readonly purgeIncidents;
   private readonly createTx;
   private readonly saveTx;
   private readonly purgeTx;
@@ -213,6 +215,16 @@ export class SqliteInstanceStore implements InstanceStore {
     this.purgeTasks = sqlite.statement(`UPDATE tasks SET input = '{}' WHERE instance_id = ?`);
     this.purgeHistory = sqlite.statement(`UPDATE history SET data = NULL WHERE instance_id = ? AND data IS NOT NULL`);
     this.purgeComments = sqlite.statement(`UPDATE comments SET text = '' WHERE instance_id = ? AND text <> ''`);
+    this.purgeOutbox = sqlite.statement(`UPDATE outbox SET variables = '{}' WHERE source_instance_id = ? AND variables <> '{}'`);
+    // Incidents keep where and when, but not the message (it may quote case data) nor the
+    // command to repeat (it holds submitted form data).
+    this.purgeIncidents = sqlite.statement(
+      `UPDATE instances SET incidents = (
+         SELECT coalesce(json_group_array(json_object('id', json_extract(value, '$.id'),
+           'elementId', json_extract(value, '$.elementId'), 'message', '', 'at', json_extract(value, '$.at'))), '[]')
+         FROM json_each(instances.incidents))
+       WHERE id = ?`,
+    );
 
     this.createTx = sqlite.transaction((write: InstanceWrite) => {
       this.insertInstance.run(instanceParams(write.instance));
@@ -241,6 +253,8 @@ export class SqliteInstanceStore implements InstanceStore {
       this.purgeTasks.run(id);
       this.purgeHistory.run(id);
       this.purgeComments.run(id);
+      this.purgeOutbox.run(id);
+      this.purgeIncidents.run(id);
     });
   }
 
