@@ -11,7 +11,15 @@ export interface ErrorDetail {
 }
 
 export abstract class SamenspelError extends Error {
-  abstract readonly kind: 'not_found' | 'conflict' | 'invalid' | 'forbidden' | 'unavailable' | 'bad_request';
+  abstract readonly kind:
+    | 'not_found'
+    | 'conflict'
+    | 'invalid'
+    | 'forbidden'
+    | 'unavailable'
+    | 'bad_request'
+    | 'unauthenticated'
+    | 'too_many_requests';
   constructor(
     readonly code: string,
     message: string,
