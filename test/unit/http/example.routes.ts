@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ConflictError, InvalidError, NotFoundError, SamenspelError, UnavailableError } from '../../../src/errors.js';
+import { TooManyRequestsError, UnauthenticatedError } from '../../../src/access/access-errors.js';
+import { ConflictError, InvalidError, NotFoundError, UnavailableError } from '../../../src/errors.js';
 import { pageOf, pageQueryShape } from '../../../src/http/paging.js';
 import { defineRoute, reply, type RouteDefinition } from '../../../src/http/route-registry.js';
 
@@ -25,16 +26,6 @@ const NewWidget = z.strictObject({
   tags: z.array(z.string()).optional(),
 });
 
-/** Kinds that another engineer adds to src/errors.ts; the middleware reads `kind` as a string. */
-class TooManyRequestsError extends SamenspelError {
-  readonly kind = 'too_many_requests' as unknown as 'conflict';
-  constructor(readonly retryAfterSeconds: number) {
-    super('rate_limited', 'Slow down.');
-  }
-}
-class UnauthenticatedError extends SamenspelError {
-  readonly kind = 'unauthenticated' as unknown as 'conflict';
-}
 
 interface Widget {
   id: string;
@@ -178,7 +169,7 @@ export function exampleRoutes(service = createWidgetService()): RouteDefinition[
           case 'unavailable':
             throw new UnavailableError('store_unavailable', 'The store cannot be reached.');
           case 'too-many':
-            throw new TooManyRequestsError(7);
+            throw new TooManyRequestsError('rate_limited', 'Slow down.', 7);
           case 'unauthenticated':
             throw new UnauthenticatedError('token_expired', 'The token has expired.');
           case 'bug':

@@ -5,6 +5,7 @@ import type { Express } from 'express';
 import type { Principal } from '../../../src/access/principal.js';
 import { createHttpShell, type HttpShell, type HttpShellOptions } from '../../../src/http/app-shell.js';
 import { createMetrics, type Metrics } from '../../../src/http/metrics.js';
+import { bearerAuthenticate } from '../../../src/http/bearer-auth.js';
 import type { Authenticate } from '../../../src/http/route-registry.js';
 import { exampleRoutes } from './example.routes.js';
 
@@ -35,12 +36,8 @@ const principals: Record<string, Principal> = {
   [WORKER_TOKEN]: { id: 'u-worker', name: 'Wim Werker', roles: ['case-worker'], organisation: 'veilig-thuis', groups: ['vt-triage'] },
 };
 
-/** A fake of the access layer: `Authorization: Bearer <one of the tokens above>`. */
-export const fakeAuthenticate: Authenticate = (req) => {
-  const header = req.headers.authorization;
-  if (header === undefined || !header.startsWith('Bearer ')) return null;
-  return principals[header.slice('Bearer '.length)] ?? null;
-};
+/** A fake of the access layer's Authenticator: `Authorization: Bearer <one of the tokens above>`. */
+export const fakeAuthenticate: Authenticate = bearerAuthenticate({ authenticate: async (token) => principals[token] ?? null });
 
 export interface TestServer {
   baseUrl: string;
