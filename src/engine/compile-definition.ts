@@ -36,6 +36,12 @@ export async function compileDefinition(xml: string, key: string, version: numbe
     throw new Error(`process ${key} is not in the deployed BPMN`);
   }
   for (const process of processes) process.isExecutable = process.id === key;
+  // Message flows only document hand-overs: Samenspel delivers messages itself (outbox,
+  // by name and correlation key). Left in, bpmn-engine would deliver between the pools
+  // of the file, and the serializer fails on a flow to a collapsed pool (no processRef).
+  for (const collaboration of (root.rootElements ?? []).filter((element: any) => element.$type === 'bpmn:Collaboration')) {
+    collaboration.messageFlows = [];
+  }
   const model = describeProcesses(root).find((process) => process.id === key)!;
   const sourceContext = serializer(parsed as any, typeResolver);
   return { key, version, model, sourceContext };

@@ -29,7 +29,26 @@ export type EngineCommand =
   | { type: 'deliver-message'; executionId: string; variables: Variables }
   | { type: 'fire-timer'; executionId: string }
   /** Resume as stored: re-runs whatever was executing (a failed connector, a condition). */
-  | { type: 'resume' };
+  | { type: 'resume' }
+  /** Token modification: start before elements and cancel active ones, in this order. */
+  | { type: 'modify'; instructions: ModifyInstruction[] }
+  /** Migration: a fresh engine of another version, started before these elements only. */
+  | { type: 'start-before'; elementIds: string[] };
+
+export type ModifyInstruction = { cancel: string } | { startBefore: string };
+
+/** A modification or migration the model or the instance does not allow. */
+export class ModificationError extends Error {
+  constructor(
+    readonly elementId: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The id the start selection uses to hold every start event (nothing starts by itself). */
+export const HOLD_START_EVENTS = '__samenspel_hold__';
 
 export interface WaitingUserTask {
   executionId: string;
@@ -446,7 +465,41 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
   function postponed(engine: any): any[] {
     const execution = engine.execution;
     if (!execution) return [];
-    return (execution.getPostponed() as any[]).filter((api) => api.type !== 'bpmn:SequenceFlow');
+    // The engine lists the waits of the process level only: a sub-process is one wait.
+    // Its own waits (user tasks, timers, messages inside it) are collected from it.
+    const result: any[] = [];
+    const seen = new Set<string>();
+    const collect = (apis: any[]) => {
+      for (const api of apis) {
+        if (api.type === 'bpmn:SequenceFlow' || seen.has(api.executionId)) continue;
+        seen.add(api.executionId);
+        result.push(api);
+        if (api.type === 'bpmn:SubProcess' && typeof api.getPostponed === 'function') collect(api.getPostponed() ?? []);
+      }
+    };
+    collect(execution.getPostponed() as any[]);
+    return result;
+  }
+
+  function runningProcess(engine: any): any {
+    const definition = engine.execution?.definitions?.[0];
+    const process = definition?.getRunningProcesses?.()[0];
+    if (!process?.execution) throw new ModificationError('process', 'the case is not running');
+    return process;
+  }
+
+  function startBefore(process: any, run: InstanceRun, elementId: string): void {
+    const element = run.element(elementId);
+    if (!element) throw new ModificationError(elementId, `"${elementId}" is not an element of this process`);
+    if (element.parentId !== run.definition.key) {
+      throw new ModificationError(elementId, `"${elementId}" is inside a sub-process: start before the sub-process instead`);
+    }
+    if (element.attachedTo) throw new ModificationError(elementId, `"${elementId}" is a boundary event: start before its task instead`);
+    const activity = process.execution.getActivityById(elementId);
+    if (!activity) throw new ModificationError(elementId, `"${elementId}" cannot be started`);
+    if (activity.isRunning) throw new ModificationError(elementId, `"${elementId}" is already active`);
+    activity.init();
+    activity.run();
   }
 
   function findWait(engine: any, executionId: string): any {
@@ -494,6 +547,31 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
         const element = run.element(api.id);
         if (element) applyOutputs(element, command.variables, run.variables, run.feelEnv());
         api.signal({ ...command.variables });
+        return;
+      }
+      case 'modify': {
+        if (!engine.execution || !engine.execution.isRunning) await engine.resume();
+        const process = runningProcess(engine);
+        // Start first, then cancel: cancelling the last token first would end the process.
+        for (const instruction of command.instructions) {
+          if ('startBefore' in instruction) startBefore(process, run, instruction.startBefore);
+        }
+        for (const instruction of command.instructions) {
+          if (!('cancel' in instruction)) continue;
+          const active = postponed(engine).filter((api) => api.id === instruction.cancel);
+          if (!active.length) throw new ModificationError(instruction.cancel, `"${instruction.cancel}" is not active in this case`);
+          for (const api of active) api.discard();
+        }
+        return;
+      }
+      case 'start-before': {
+        run.startEventId = HOLD_START_EVENTS;
+        await engine.execute();
+        run.startEventId = null;
+        const process = runningProcess(engine);
+        const held = postponed(engine).filter((api) => run.element(api.id)?.isStart);
+        for (const elementId of command.elementIds) startBefore(process, run, elementId);
+        for (const api of held) api.discard();
         return;
       }
       case 'fire-timer': {
@@ -569,7 +647,10 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
         await apply(engine, run, input);
         await settle(run);
       } catch (err) {
-        if (err instanceof UnknownWaitError) throw err;
+        if (err instanceof UnknownWaitError || err instanceof ModificationError) {
+          cache.delete(input.instanceId);
+          throw err;
+        }
         run.failure ??= { elementId: input.definition.key, message: (err as Error).message };
       }
 

@@ -34,7 +34,10 @@ SelectiveStartBehaviour.prototype = Object.create((StartEventBehaviour as any).p
 SelectiveStartBehaviour.prototype.constructor = SelectiveStartBehaviour;
 SelectiveStartBehaviour.prototype.execute = function execute(this: any, executeMessage: any) {
   const chosen = contextOf(this.activity).startEventId;
-  if (chosen && chosen !== this.id && !executeMessage.fields?.redelivered) {
+  // Only the process's own start events compete; a sub-process reached during the start
+  // command must run its start event.
+  const topLevel = this.activity.parent?.type !== 'bpmn:SubProcess';
+  if (chosen && chosen !== this.id && topLevel && !executeMessage.fields?.redelivered) {
     return this.broker.publish('execution', 'execute.discard', { ...executeMessage.content, state: 'discard' });
   }
   return (StartEventBehaviour as any).prototype.execute.call(this, executeMessage);
