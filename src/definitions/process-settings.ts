@@ -5,10 +5,16 @@
  *   <zeebe:properties>
  *     <zeebe:property name="samenspel.starterGroups" value="politie-basisteam, vt-frontoffice" />
  *     <zeebe:property name="samenspel.retentionDays" value="3650" />
+ *     <zeebe:property name="samenspel.visibleTo.antecedenten" value="politie, om" />
  *   </zeebe:properties>
+ *
+ * `samenspel.visibleTo.<variable>` limits a case variable (or a path into it, such as
+ * `melder.telefoon`) to the organisations listed; variables without such a setting are
+ * visible to every organisation taking part in the case.
  *
  * Browser-safe: the lint rule `samenspel/process-settings` uses the same reader.
  */
+import { ORGANISATION_IDS } from '../access/organisations.js';
 import { extensions, type ModdleElement } from './lint/rule-utils.js';
 
 export interface ProcessSettings {
@@ -16,6 +22,9 @@ export interface ProcessSettings {
   starterGroups: string[];
   /** Days case data are kept after the case ends; absent = the installation default. */
   retentionDays?: number;
+  /** Variable path -> the organisations that may read it (`samenspel.visibleTo.<path>`);
+   * absent when the process sets none. */
+  visibility?: Record<string, string[]>;
   /** Room for settings added later; unknown `samenspel.*` names are reported, not kept. */
   [key: string]: unknown;
 }
@@ -29,6 +38,10 @@ export const SETTING_PREFIX = 'samenspel.';
 export const MAX_RETENTION_DAYS = 36500;
 const GROUP_NAME = /^[a-z0-9][a-z0-9-]*$/;
 const KNOWN = ['starterGroups', 'retentionDays'] as const;
+export const VISIBILITY_KEY = 'visibleTo';
+const VARIABLE_PATH = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
+const UNSAFE_SEGMENTS = new Set(['__proto__', 'prototype', 'constructor']);
+const KNOWN_TEXT = [...KNOWN, `${VISIBILITY_KEY}.<variable>`].map((k) => SETTING_PREFIX + k).join(', ');
 
 export function readProcessSettings(process: ModdleElement): { settings: ProcessSettings; issues: SettingsIssue[] } {
   const settings: ProcessSettings = { starterGroups: [] };
@@ -46,10 +59,11 @@ export function readProcessSettings(process: ModdleElement): { settings: Process
     const key = rawName.slice(SETTING_PREFIX.length);
     const value = typeof property.value === 'string' ? property.value.trim() : '';
 
-    if (!(KNOWN as readonly string[]).includes(key)) {
+    const isVisibility = key.startsWith(`${VISIBILITY_KEY}.`);
+    if (!isVisibility && !(KNOWN as readonly string[]).includes(key)) {
       issues.push({
         severity: 'warning',
-        message: `The setting "${rawName}" of ${where} is unknown and ignored. Known settings: ${KNOWN.map((k) => SETTING_PREFIX + k).join(', ')}.`,
+        message: `The setting "${rawName}" of ${where} is unknown and ignored. Known settings: ${KNOWN_TEXT}.`,
       });
       continue;
     }
@@ -67,6 +81,35 @@ export function readProcessSettings(process: ModdleElement): { settings: Process
         severity: 'error',
         message: `The setting "${rawName}" of ${where} is an expression ("${value}"). Settings are fixed values: write the value itself.`,
       });
+      continue;
+    }
+
+    if (isVisibility) {
+      const path = key.slice(VISIBILITY_KEY.length + 1);
+      if (!VARIABLE_PATH.test(path) || path.split('.').some((segment) => UNSAFE_SEGMENTS.has(segment))) {
+        issues.push({
+          severity: 'error',
+          message: `The setting "${rawName}" of ${where} does not name a variable after "${SETTING_PREFIX}${VISIBILITY_KEY}.". Write the variable name (or a path such as melder.telefoon), for example ${SETTING_PREFIX}${VISIBILITY_KEY}.antecedenten.`,
+        });
+        continue;
+      }
+      const organisations = value.split(',').map((o) => o.trim()).filter((o) => o !== '');
+      if (organisations.length === 0) {
+        issues.push({
+          severity: 'error',
+          message: `The setting "${rawName}" of ${where} is empty. List the organisations that may see "${path}", separated by commas (for example politie, om). Known organisations: ${ORGANISATION_IDS.join(', ')}.`,
+        });
+        continue;
+      }
+      const unknown = organisations.filter((o) => !ORGANISATION_IDS.includes(o));
+      if (unknown.length > 0) {
+        issues.push({
+          severity: 'error',
+          message: `The setting "${rawName}" of ${where} names ${unknown.map((o) => `"${o}"`).join(', ')}, which ${unknown.length === 1 ? 'is not an organisation' : 'are not organisations'}. Known organisations: ${ORGANISATION_IDS.join(', ')}.`,
+        });
+        continue;
+      }
+      settings.visibility = { ...(settings.visibility ?? {}), [path]: [...new Set(organisations)] };
       continue;
     }
 

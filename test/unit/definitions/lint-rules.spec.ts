@@ -431,5 +431,37 @@ ${flow('f2', CONDITION('=true', 'feel'))}
       const xml = withSettings(['samenspel.starterGroups', 'politie-basisteam, vt-frontoffice'], ['samenspel.retentionDays', '3650']);
       expect(await problemsOf(xml, rule)).to.deep.equal([]);
     });
+
+    it('accepts visibleTo settings naming known organisations, for variables and paths', async () => {
+      const xml = withSettings(
+        ['samenspel.visibleTo.antecedenten', 'politie, om'],
+        ['samenspel.visibleTo.melder.telefoon', 'veilig-thuis'],
+      );
+      expect(await problemsOf(xml, rule)).to.deep.equal([]);
+    });
+
+    it('trips on a visibleTo setting with an unknown organisation, naming the property and the organisation', async () => {
+      const problems = await problemsOf(withSettings(['samenspel.visibleTo.antecedenten', 'politie, justitie']), rule);
+      expect(problems).to.have.length(1);
+      expect(problems[0]).to.include({ elementId: 'p', severity: 'error' });
+      expect(problems[0].message).to.match(/"samenspel\.visibleTo\.antecedenten".*"justitie", which is not an organisation.*veilig-thuis, politie, om, rvdk, reclassering, gemeente/);
+    });
+
+    it('trips on an empty visibleTo list, a missing or unsafe variable name and a duplicate', async () => {
+      const problems = await problemsOf(
+        withSettings(
+          ['samenspel.visibleTo.notities', ' , '],
+          ['samenspel.visibleTo.', 'politie'],
+          ['samenspel.visibleTo.x.__proto__', 'politie'],
+          ['samenspel.visibleTo.a', 'om'],
+          ['samenspel.visibleTo.a', 'politie'],
+        ),
+        rule,
+      );
+      expect(problems.map((p) => p.severity)).to.deep.equal(['error', 'error', 'error', 'error']);
+      expect(problems.some((p) => /visibleTo\.notities".*is empty/.test(p.message))).to.equal(true);
+      expect(problems.filter((p) => /does not name a variable/.test(p.message))).to.have.length(2);
+      expect(problems.some((p) => /visibleTo\.a" appears more than once/.test(p.message))).to.equal(true);
+    });
   });
 });

@@ -67,6 +67,22 @@ describe('validateDefinition', () => {
     expect(result.problems.some((p) => p.rule === 'samenspel/process-settings' && p.elementId === 'b')).to.equal(true);
   });
 
+  it('reads samenspel.visibleTo.<variable> settings into settings.visibility', async () => {
+    const xml = definitions(`<bpmn:process id="b" isExecutable="true"><bpmn:extensionElements><zeebe:properties>
+  <zeebe:property name="samenspel.visibleTo.antecedenten" value="politie, om, politie" />
+  <zeebe:property name="samenspel.visibleTo.melder.telefoon" value="veilig-thuis" />
+  <zeebe:property name="samenspel.visibleTo.notities" value="politie, onbekend" />
+</zeebe:properties></bpmn:extensionElements></bpmn:process>`);
+    const result = await validateDefinition(xml, OPTIONS);
+    expect(result.processes[0].settings).to.deep.equal({
+      starterGroups: [],
+      visibility: { antecedenten: ['politie', 'om'], 'melder.telefoon': ['veilig-thuis'] },
+    });
+    const settingsProblems = result.problems.filter((p) => p.rule === 'samenspel/process-settings');
+    expect(settingsProblems.map((p) => p.severity)).to.deep.equal(['error']);
+    expect(settingsProblems[0].message).to.match(/samenspel\.visibleTo\.notities.*"onbekend"/);
+  });
+
   it('sorts errors before warnings, then by element', async () => {
     const xml = processXml(`<bpmn:userTask id="z-task" /><bpmn:userTask id="a-task" />`);
     const { problems } = await validateDefinition(xml, OPTIONS);
