@@ -16,6 +16,9 @@ import { StartEventBehaviour } from 'bpmn-elements/events';
 import { ServiceTaskBehaviour } from 'bpmn-elements/tasks';
 import type { RunContext } from './run-context.js';
 
+/** The same value as engine-adapter's HOLD_START_EVENTS (that module imports this one). */
+const HOLD_START_EVENTS = '__samenspel_hold__';
+
 type AnyFn = (...args: any[]) => any;
 const E = Elements as unknown as Record<string, any>;
 
@@ -37,6 +40,9 @@ SelectiveStartBehaviour.prototype.execute = function execute(this: any, executeM
   // Only the process's own start events compete; a sub-process reached during the start
   // command must run its start event.
   const topLevel = this.activity.parent?.type !== 'bpmn:SubProcess';
+  // Held start events neither complete nor discard: the process stays running until a
+  // migration has started the elements it moves to, and then discards them.
+  if (chosen === HOLD_START_EVENTS && topLevel && !executeMessage.fields?.redelivered) return undefined;
   if (chosen && chosen !== this.id && topLevel && !executeMessage.fields?.redelivered) {
     return this.broker.publish('execution', 'execute.discard', { ...executeMessage.content, state: 'discard' });
   }

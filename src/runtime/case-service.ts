@@ -10,6 +10,7 @@ import { commentAudience, visibilityRules, visibleComments, visibleVariables, ty
 import { NotFoundError } from '../errors.js';
 import type { CommentRecord, InstanceQuery, InstanceRecord, InstanceStatus, Store, TaskRecord, Variables } from '../store/port.js';
 import type { Clock } from '../clock.js';
+import type { ModifyInstruction } from '../engine/engine-adapter.js';
 import type { Runtime } from './runtime.js';
 
 export interface InstanceSummary {
@@ -94,7 +95,7 @@ export function createCaseService(options: CaseServiceOptions) {
   /** Loads the case and runs `run` under the policy; a probe of an unknown id is audited too. */
   async function onCase<T>(
     principal: Principal,
-    action: Extract<PolicyAction, 'instance.read' | 'instance.cancel' | 'incident.retry' | 'comment.read' | 'comment.add'>,
+    action: Extract<PolicyAction, 'instance.read' | 'instance.cancel' | 'instance.migrate' | 'instance.modify' | 'incident.retry' | 'comment.read' | 'comment.add'>,
     id: string,
     details: Record<string, string | number | boolean | null> | undefined,
     run: (loaded: { instance: InstanceRecord; tasks: TaskRecord[] }) => Promise<T>,
@@ -206,6 +207,30 @@ export function createCaseService(options: CaseServiceOptions) {
       return onCase(principal, 'incident.retry', id, { incidentId }, async () =>
         summarise((await runtime.retryIncident(id, incidentId, principal.id)).instance),
       );
+    },
+
+    /** Where each waiting element would move, without changing anything. */
+    async previewMigration(principal: Principal, id: string, input: { toVersion: number; mapping?: Record<string, string> }) {
+      return onCase(principal, 'instance.migrate', id, { toVersion: input.toVersion, preview: true }, () =>
+        runtime.planMigration(id, input.toVersion, input.mapping),
+      );
+    },
+
+    async migrate(principal: Principal, id: string, input: { toVersion: number; mapping?: Record<string, string> }) {
+      return onCase(principal, 'instance.migrate', id, { toVersion: input.toVersion }, async () => {
+        const result = await runtime.migrateInstance(id, input, principal.id);
+        return { ...summarise(result.instance), moves: result.plan.moves };
+      });
+    },
+
+    async modify(principal: Principal, id: string, input: { reason: string; instructions: ModifyInstruction[] }) {
+      return onCase(principal, 'instance.modify', id, { instructions: input.instructions.length }, async () => {
+        const result = await runtime.modifyInstance(id, input, principal.id);
+        return {
+          ...summarise(result.instance),
+          activeElements: result.outcome.activeElements.map(({ elementId, name, type }) => ({ elementId, name, type })),
+        };
+      });
     },
 
     async comments(principal: Principal, id: string) {

@@ -9,7 +9,10 @@ import { cancelInstance } from './commands/cancel-instance.js';
 import { claimTask, delegateTask, unclaimTask } from './commands/change-task.js';
 import { completeTask } from './commands/complete-task.js';
 import { correlateMessage, type MessageInput } from './commands/correlate-message.js';
+import { migrateInstance, planMigration } from './commands/migrate-instance.js';
+import { modifyInstance } from './commands/modify-instance.js';
 import { retryIncident } from './commands/retry-incident.js';
+import type { ModifyInstruction } from '../engine/engine-adapter.js';
 import { startInstance, type StartInstanceInput } from './commands/start-instance.js';
 import { DefinitionRegistry } from './definition-registry.js';
 import { KeyedMutex } from './keyed-mutex.js';
@@ -75,5 +78,10 @@ export function createRuntime(options: RuntimeOptions) {
     correlateMessage: (input: MessageInput, actor: string) => correlateMessage(ctx, input, { actor }),
     cancelInstance: (instanceId: string, reason: string, actor: string) => cancelInstance(ctx, instanceId, reason, actor),
     retryIncident: (instanceId: string, incidentId: string, actor: string) => retryIncident(ctx, instanceId, incidentId, actor),
+    modifyInstance: (instanceId: string, input: { reason: string; instructions: ModifyInstruction[] }, actor: string) =>
+      modifyInstance(ctx, instanceId, input, actor),
+    planMigration: (instanceId: string, toVersion: number, mapping?: Record<string, string>) => planMigration(ctx, instanceId, toVersion, mapping),
+    migrateInstance: (instanceId: string, input: { toVersion: number; mapping?: Record<string, string> }, actor: string) =>
+      migrateInstance(ctx, instanceId, input, actor),
   };
 }
