@@ -530,19 +530,19 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
         }
         return;
       }
+      case 'start-before':
+        break;
+      default:
+        // Every other command works on a running engine: a recovered one resumes first.
+        if (!engine.execution || !engine.execution.isRunning) await engine.resume();
+    }
+    switch (command.type) {
       case 'resume':
-        if (!engine.execution || !engine.execution.isRunning) await engine.resume();
         return;
-      case 'complete-task': {
-        if (!engine.execution || !engine.execution.isRunning) await engine.resume();
-        const api = findWait(engine, command.executionId);
-        const element = run.element(api.id);
-        if (element) applyOutputs(element, command.variables, run.variables, run.feelEnv());
-        api.signal({ ...command.variables });
-        return;
-      }
+      case 'complete-task':
       case 'deliver-message': {
-        if (!engine.execution || !engine.execution.isRunning) await engine.resume();
+        // A user task's or catch event's output mappings apply before the signal, so that
+        // the gateway after it sees the new values.
         const api = findWait(engine, command.executionId);
         const element = run.element(api.id);
         if (element) applyOutputs(element, command.variables, run.variables, run.feelEnv());
@@ -550,7 +550,6 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
         return;
       }
       case 'modify': {
-        if (!engine.execution || !engine.execution.isRunning) await engine.resume();
         const process = runningProcess(engine);
         // Start first, then cancel: cancelling the last token first would end the process.
         for (const instruction of command.instructions) {
@@ -575,7 +574,6 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
         return;
       }
       case 'fire-timer': {
-        if (!engine.execution || !engine.execution.isRunning) await engine.resume();
         const timer = run.timers.get(command.executionId);
         if (!timer) throw new UnknownWaitError(`no timer with execution ${command.executionId}`);
         timer.fire();
