@@ -54,6 +54,8 @@ export interface PolicyContexts {
   'instance.migrate': CaseContext;
   'instance.modify': CaseContext;
   'incident.retry': CaseContext;
+  /** Everything stored about one case (GET /api/instances/{id}/export): administrators. */
+  'instance.export': CaseContext;
   /** Read comments (then filter each with variable-visibility's `mayReadComment`). */
   'comment.read': CaseContext;
   'comment.add': CaseContext;
@@ -66,6 +68,9 @@ export interface PolicyContexts {
   'message.send': void;
   'audit.read': void;
   'audit.verify': void;
+  /** What retention would delete next, and running it by hand: administrators. */
+  'retention.read': void;
+  'retention.run': void;
 }
 
 export type PolicyAction = keyof PolicyContexts;
@@ -215,6 +220,7 @@ const RULES: { [A in PolicyAction]: (principal: Principal, context: PolicyContex
   'instance.migrate': administerCase,
   'instance.modify': administerCase,
   'incident.retry': administerCase,
+  'instance.export': administerCase,
   'comment.read': readCase,
   'comment.add': readCase,
 
@@ -256,4 +262,6 @@ const RULES: { [A in PolicyAction]: (principal: Principal, context: PolicyContex
   'message.send': roles('administrator'),
   'audit.read': roles('auditor', 'administrator'),
   'audit.verify': roles('auditor'),
+  'retention.read': roles('administrator'),
+  'retention.run': roles('administrator'),
 };
