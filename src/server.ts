@@ -1,0 +1,236 @@
+/**
+ * Wires one Samenspel node: store, runtime, deployments, users and sign-in, the HTTP app,
+ * the timer scheduler and the daily retention run; then listens. main.ts is the only
+ * caller in production; integration tests call it with port 0, a temporary data directory
+ * and a ManualClock.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Express } from 'express';
+import { pino, type Logger } from 'pino';
+import { AuditService } from './access/audit-service.js';
+import type { Authenticator } from './access/authenticator.js';
+import { disableDemoUsers, seedDemoUsers } from './access/demo-users.js';
+import { LoginRateLimiter } from './access/login-rate-limiter.js';
+import { OidcVerifier } from './access/oidc-verifier.js';
+import type { ScryptParams } from './access/password-hashing.js';
+import { SYSTEM_ACTOR } from './access/principal.js';
+import { SessionService } from './access/session-service.js';
+import { systemClock, type Clock } from './clock.js';
+import { ConfigError, type Config } from './config.js';
+import { createDeploymentService } from './definitions/deployment-service.js';
+import { createWorkingDayCalendar } from './engine/working-days.js';
+import { createApp } from './http/app.js';
+import { createMetrics } from './http/metrics.js';
+import type { Connector } from './runtime/connectors/connector.js';
+import { createConnectorRegistry } from './runtime/connectors/connector-registry.js';
+import { createWebhookConnector } from './runtime/connectors/webhook-connector.js';
+import { createRetentionService } from './runtime/retention-service.js';
+import { createRuntime } from './runtime/runtime.js';
+import type { Store } from './store/port.js';
+import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+
+export interface StartOptions {
+  /** Default the system clock; tests pass a ManualClock to move time. */
+  clock?: Clock;
+  /** A store the caller opened (and closes); default the SQLite file in config.dataDir. */
+  store?: Store;
+  /** Default a pino logger at config.logLevel on stdout. */
+  logger?: Logger;
+  /** scrypt cost of the demo users' hashes (tests pass TEST_SCRYPT). */
+  scrypt?: ScryptParams;
+  /** Connectors beside `webhook` (tests). */
+  connectors?: Connector[];
+  /** Interval of the retention run (default daily). */
+  retentionIntervalMs?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  app: Express;
+  /** Runs retention now (the daily job does the same); returns how many cases were purged. */
+  runRetention(): Promise<number>;
+  /** Stops the scheduler, the retention job and the server (open requests finish), then the store. */
+  close(): Promise<void>;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const CLOSE_GRACE_MS = 5000;
+
+/** The version in package.json, for GET /api/health. */
+export function packageVersion(): string {
+  try {
+    const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
+    const version = (JSON.parse(text) as { version?: unknown }).version;
+    return typeof version === 'string' ? version : '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? pino({ level: config.logLevel });
+  const clock = options.clock ?? systemClock;
+  const ids = randomUUID;
+  if (options.store === undefined && config.mongodbUri !== undefined) {
+    throw new ConfigError('MONGODB_URI', 'is set, but this build has no MongoDB adapter; unset it to use the embedded SQLite store');
+  }
+  const ownStore = options.store === undefined;
+  const store = options.store ?? (await openSqliteStore({ file: path.join(config.dataDir, 'samenspel.db') }));
+
+  const stops: (() => Promise<void> | void)[] = [];
+  try {
+    const connectors = createConnectorRegistry([
+      createWebhookConnector({ endpoints: config.webhooks, timeoutMs: config.webhookTimeoutMs, clock }),
+      ...(options.connectors ?? []),
+    ]);
+    const runtime = createRuntime({
+      store,
+      clock,
+      connectors,
+      calendar: createWorkingDayCalendar({ extraHolidays: config.extraHolidays }),
+      nodeId: config.nodeId,
+      ids,
+      scheduler: {
+        pollMs: config.timerPollMs,
+        leaseMs: config.timerLeaseMs,
+        onError: (err) => logger.error({ error: { type: (err as Error)?.name, message: (err as Error)?.message } }, 'scheduler step failed'),
+      },
+    });
+    const deployments = createDeploymentService({
+      store,
+      clock,
+      ids,
+      connectorTypes: () => connectors.types(),
+      onDeployed: () => runtime.definitions.invalidate(),
+    });
+    const audit = new AuditService(store.audit, clock);
+    const retention = createRetentionService({
+      store,
+      clock,
+      defaultRetentionDays: config.defaultRetentionDays,
+      onPurged: async (instance) => {
+        await audit.record({
+          at: clock.now().toISOString(),
+          actor: SYSTEM_ACTOR,
+          role: null,
+          organisation: null,
+          action: 'instance.purge',
+          resource: `instance/${instance.id}`,
+          instanceId: instance.id,
+          outcome: 'allowed',
+          details: { definitionKey: instance.definitionKey },
+        });
+      },
+    });
+
+    if (config.demoUsers) {
+      const created = await seedDemoUsers(store.users, clock, { scrypt: options.scrypt });
+      if (created.length > 0) logger.info({ users: created.length }, 'demo users created (password = user name)');
+    } else {
+      const disabled = await disableDemoUsers(store.users);
+      if (disabled.length > 0) logger.warn({ users: disabled }, 'demo users disabled');
+    }
+
+    const sessions = new SessionService({
+      users: store.users,
+      clock,
+      ttlMs: config.tokenTtlMinutes * 60_000,
+      rateLimiter: new LoginRateLimiter({ clock }),
+      scrypt: options.scrypt,
+    });
+    let authenticator: Authenticator = sessions;
+    if (config.oidc !== null) {
+      authenticator = new OidcVerifier({
+        issuer: config.oidc.issuer,
+        audience: config.oidc.audience,
+        jwksUri: config.oidc.jwksUrl,
+        claims: { ...config.oidc.claims, name: [config.oidc.claims.name, 'preferred_username'] },
+        clock,
+      });
+    }
+
+    if (existsSync(config.processesDir) && statSync(config.processesDir).isDirectory()) {
+      const deployed = await deployments.deployDirectory(config.processesDir, SYSTEM_ACTOR);
+      for (const process of deployed.filter((entry) => entry.unchanged !== true)) {
+        await audit.record({
+          at: clock.now().toISOString(),
+          actor: SYSTEM_ACTOR,
+          role: null,
+          organisation: null,
+          action: 'definition.deploy',
+          resource: `definition/${process.key}`,
+          instanceId: null,
+          outcome: 'allowed',
+          details: { version: process.version, source: 'processes directory' },
+        });
+      }
+      logger.info({ processes: deployed.length, created: deployed.filter((entry) => entry.unchanged !== true).length }, 'processes directory deployed');
+    } else {
+      logger.info('no processes directory; nothing deployed at start');
+    }
+
+    const metrics = createMetrics();
+    const version = packageVersion();
+    const app = createApp({ config, logger, store, clock, runtime, deployments, retention, sessions, authenticator, audit, metrics, version, ids });
+
+    runtime.scheduler.start();
+    stops.push(() => runtime.scheduler.stop());
+
+    let retentionRunning: Promise<number> | null = null;
+    const runRetention = (): Promise<number> => {
+      retentionRunning ??= (async () => {
+        try {
+          const purged = await retention.run();
+          await sessions.purgeExpired();
+          if (purged > 0) logger.info({ purged }, 'retention: case data deleted');
+          return purged;
+        } finally {
+          retentionRunning = null;
+        }
+      })();
+      return retentionRunning;
+    };
+    const retentionTimer = setInterval(() => {
+      runRetention().catch((err: unknown) => logger.error({ error: { type: (err as Error)?.name, message: (err as Error)?.message } }, 'retention run failed'));
+    }, options.retentionIntervalMs ?? DAY_MS);
+    retentionTimer.unref();
+    stops.push(async () => {
+      clearInterval(retentionTimer);
+      await retentionRunning?.catch(() => undefined);
+    });
+
+    const server: Server = await new Promise((resolve, reject) => {
+      const listening = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(listening)));
+      listening.once('error', reject);
+    });
+    const { port } = server.address() as AddressInfo;
+    const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+    const url = `http://${shownHost}:${port}`;
+
+    let closing: Promise<void> | null = null;
+    const close = () => {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+        force.unref();
+        await stopped;
+        clearTimeout(force);
+        for (const stop of stops.reverse()) await stop();
+        if (ownStore) await store.close();
+      })();
+      return closing;
+    };
+
+    return { url, port, app, runRetention, close };
+  } catch (err) {
+    for (const stop of stops.reverse()) await Promise.resolve(stop()).catch(() => undefined);
+    if (ownStore) await store.close().catch(() => undefined);
+    throw err;
+  }
+}
