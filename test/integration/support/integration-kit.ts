@@ -1,0 +1,210 @@
+/**
+ * One real Samenspel server per spec file: startServer on 127.0.0.1 port 0, a temporary
+ * data directory and processes folder, a ManualClock, cheap scrypt, a silent log and a
+ * webhook receiver the tests can make fail. Requests go through real HTTP with fetch.
+ */
+import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { pino } from 'pino';
+import { TEST_SCRYPT } from '../../../src/access/password-hashing.js';
+import { ManualClock } from '../../../src/clock.js';
+import { loadConfig, type Config } from '../../../src/config.js';
+import { startServer, type RunningServer } from '../../../src/server.js';
+import { PROCESS_FILES } from './processes.js';
+
+export const DEMO_USER_IDS = [
+  'vt-frontoffice',
+  'vt-triagist',
+  'vt-onderzoeker',
+  'vt-teamleider',
+  'agent',
+  'rechercheur',
+  'hulpofficier',
+  'officier',
+  'raadsonderzoeker',
+  'reclasseerder',
+  'burgemeester',
+  'eigenaar',
+  'admin',
+  'auditor',
+] as const;
+export type DemoUserId = (typeof DEMO_USER_IDS)[number];
+
+export interface ApiAnswer<T = any> {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** Parsed JSON, or undefined when the answer is not JSON. */
+  body: T;
+}
+
+export interface CallOptions {
+  /** A demo user (signed in once and cached), a raw token, or false for no Authorization. */
+  as?: DemoUserId | { token: string } | false;
+  /** Sent as application/json. */
+  json?: unknown;
+  /** Sent as application/xml. */
+  xml?: string;
+  /** Sent as it is (set content-type in headers yourself). */
+  raw?: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+export interface WebhookReceiver {
+  url: string;
+  /** Answers 500 this many times before answering 200. */
+  failures: number;
+  calls: { headers: Record<string, string | string[] | undefined>; body: string }[];
+}
+
+export interface TestServer {
+  server: RunningServer;
+  baseUrl: string;
+  clock: ManualClock;
+  config: Config;
+  dataDir: string;
+  dbFile: string;
+  webhook: WebhookReceiver;
+  call<T = any>(method: string, urlPath: string, options?: CallOptions): Promise<ApiAnswer<T>>;
+  token(user: DemoUserId): Promise<string>;
+  /** Row count of a table, read over a separate SQLite connection (not audited). */
+  count(table: 'instances' | 'definition_versions' | 'audit_entries' | 'tasks' | 'drafts' | 'comments'): number;
+  close(): Promise<void>;
+}
+
+export const START_TIME = '2026-04-22T09:00:00.000Z';
+
+async function startWebhookReceiver(): Promise<{ receiver: WebhookReceiver; server: Server }> {
+  const receiver: WebhookReceiver = { url: '', failures: 0, calls: [] };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      receiver.calls.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      if (receiver.failures > 0) {
+        receiver.failures -= 1;
+        res.writeHead(500).end('down');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  return { receiver, server };
+}
+
+export async function startTestServer(options: { env?: Record<string, string>; files?: Record<string, string> } = {}): Promise<TestServer> {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'samenspel-it-'));
+  const dataDir = path.join(root, 'data');
+  const processesDir = path.join(root, 'processes');
+  await mkdir(processesDir, { recursive: true });
+  for (const [name, content] of Object.entries(options.files ?? PROCESS_FILES)) await writeFile(path.join(processesDir, name), content);
+
+  const hook = await startWebhookReceiver();
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SAMENSPEL_DATA_DIR: dataDir,
+    SAMENSPEL_PROCESSES_DIR: processesDir,
+    SAMENSPEL_LOG_LEVEL: 'silent',
+    SAMENSPEL_TIMER_POLL_MS: '25',
+    SAMENSPEL_WEBHOOKS: JSON.stringify({ politie: { url: hook.receiver.url, secret: 'test-secret-0123456789' } }),
+    SAMENSPEL_WEBHOOK_TIMEOUT_MS: '2000',
+    ...options.env,
+  });
+  const clock = new ManualClock(START_TIME);
+  const server = await startServer(config, { clock, scrypt: TEST_SCRYPT, logger: pino({ level: 'silent' }) });
+  const baseUrl = `http://127.0.0.1:${server.port}`;
+  const dbFile = path.join(dataDir, 'samenspel.db');
+  const reader = new Database(dbFile, { readonly: true, fileMustExist: true });
+  const tokens = new Map<string, string>();
+
+  async function call<T = any>(method: string, urlPath: string, callOptions: CallOptions = {}): Promise<ApiAnswer<T>> {
+    const headers = new Headers(callOptions.headers);
+    const as = callOptions.as === undefined ? 'admin' : callOptions.as;
+    if (as !== false) headers.set('authorization', `Bearer ${typeof as === 'string' ? await token(as) : as.token}`);
+    let body: string | Buffer | undefined;
+    if (callOptions.json !== undefined) {
+      headers.set('content-type', 'application/json');
+      body = JSON.stringify(callOptions.json);
+    } else if (callOptions.xml !== undefined) {
+      headers.set('content-type', 'application/xml');
+      body = callOptions.xml;
+    } else if (callOptions.raw !== undefined) {
+      body = callOptions.raw;
+    }
+    const response = await fetch(`${baseUrl}${urlPath}`, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown;
+    if ((response.headers.get('content-type') ?? '').includes('json') && text !== '') parsed = JSON.parse(text);
+    return { status: response.status, headers: response.headers, text, body: parsed as T };
+  }
+
+  async function token(user: DemoUserId): Promise<string> {
+    const cached = tokens.get(user);
+    if (cached !== undefined) return cached;
+    const answer = await call<{ token: string }>('POST', '/api/session', { as: false, json: { username: user, password: user } });
+    if (answer.status !== 200) throw new Error(`sign-in of ${user} failed: ${answer.status} ${answer.text}`);
+    tokens.set(user, answer.body.token);
+    return answer.body.token;
+  }
+
+  return {
+    server,
+    baseUrl,
+    clock,
+    config,
+    dataDir,
+    dbFile,
+    webhook: hook.receiver,
+    call,
+    token,
+    count: (table) => (reader.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n,
+    async close() {
+      reader.close();
+      await server.close();
+      await new Promise<void>((resolve) => {
+        hook.server.closeAllConnections();
+        hook.server.close(() => resolve());
+      });
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Open tasks of a case, as the administrator sees them. */
+export async function openTasksOf(t: TestServer, instanceId: string): Promise<any[]> {
+  const answer = await t.call('GET', `/api/tasks?instanceId=${encodeURIComponent(instanceId)}`);
+  if (answer.status !== 200) throw new Error(`listing tasks failed: ${answer.status} ${answer.text}`);
+  return answer.body.items;
+}
+
+/** Starts a test-melding case as the front office and returns its id and its triage task. */
+export async function startMelding(t: TestServer, variables: Record<string, unknown> = {}, businessKey?: string): Promise<{ id: string; taskId: string }> {
+  const started = await t.call('POST', '/api/instances', {
+    as: 'vt-frontoffice',
+    json: { definitionKey: 'test-melding', variables, ...(businessKey === undefined ? {} : { businessKey }) },
+  });
+  if (started.status !== 201) throw new Error(`start failed: ${started.status} ${started.text}`);
+  const [task] = await openTasksOf(t, started.body.id);
+  return { id: started.body.id, taskId: task.id };
+}
+
+/** Polls until `check` holds (the scheduler works on its own loop); fails after `ms`. */
+export async function eventually(check: () => Promise<boolean>, ms = 5000): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export function errorCode(answer: ApiAnswer): string | undefined {
+  return answer.body?.error?.code;
+}
