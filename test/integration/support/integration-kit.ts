@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { pino } from 'pino';
-import { TEST_SCRYPT } from '../../../src/access/password-hashing.js';
+import { hashPassword, TEST_SCRYPT } from '../../../src/access/password-hashing.js';
 import { ManualClock } from '../../../src/clock.js';
 import { loadConfig, type Config } from '../../../src/config.js';
 import { startServer, type RunningServer } from '../../../src/server.js';
@@ -43,8 +43,8 @@ export interface ApiAnswer<T = any> {
 }
 
 export interface CallOptions {
-  /** A demo user (signed in once and cached), a raw token, or false for no Authorization. */
-  as?: DemoUserId | { token: string } | false;
+  /** A user whose password is their id (signed in once, cached until the token expires), a raw token, or false for no Authorization. */
+  as?: DemoUserId | (string & {}) | { token: string } | false;
   /** Sent as application/json. */
   json?: unknown;
   /** Sent as application/xml. */
@@ -70,7 +70,9 @@ export interface TestServer {
   dbFile: string;
   webhook: WebhookReceiver;
   call<T = any>(method: string, urlPath: string, options?: CallOptions): Promise<ApiAnswer<T>>;
-  token(user: DemoUserId): Promise<string>;
+  token(user: string): Promise<string>;
+  /** Adds a local user whose password is their id (written straight into the store). */
+  addUser(user: { id: string; roles: string[]; organisation: string | null; groups: string[] }): Promise<void>;
   /** Row count of a table, read over a separate SQLite connection (not audited). */
   count(table: 'instances' | 'definition_versions' | 'audit_entries' | 'tasks' | 'drafts' | 'comments'): number;
   close(): Promise<void>;
@@ -122,7 +124,7 @@ export async function startTestServer(options: { env?: Record<string, string>; f
   const baseUrl = `http://127.0.0.1:${server.port}`;
   const dbFile = path.join(dataDir, 'samenspel.db');
   const reader = new Database(dbFile, { readonly: true, fileMustExist: true });
-  const tokens = new Map<string, string>();
+  const tokens = new Map<string, { token: string; expiresAt: string }>();
 
   async function call<T = any>(method: string, urlPath: string, callOptions: CallOptions = {}): Promise<ApiAnswer<T>> {
     const headers = new Headers(callOptions.headers);
@@ -138,20 +140,31 @@ export async function startTestServer(options: { env?: Record<string, string>; f
     } else if (callOptions.raw !== undefined) {
       body = callOptions.raw;
     }
-    const response = await fetch(`${baseUrl}${urlPath}`, { method, headers, body });
+    const response = await fetch(`${baseUrl}${urlPath}`, { method, headers, body: body as BodyInit | undefined });
     const text = await response.text();
     let parsed: unknown;
     if ((response.headers.get('content-type') ?? '').includes('json') && text !== '') parsed = JSON.parse(text);
     return { status: response.status, headers: response.headers, text, body: parsed as T };
   }
 
-  async function token(user: DemoUserId): Promise<string> {
+  async function token(user: string): Promise<string> {
     const cached = tokens.get(user);
-    if (cached !== undefined) return cached;
-    const answer = await call<{ token: string }>('POST', '/api/session', { as: false, json: { username: user, password: user } });
+    if (cached !== undefined && Date.parse(cached.expiresAt) > clock.now().getTime() + 60_000) return cached.token;
+    const answer = await call<{ token: string; expiresAt: string }>('POST', '/api/session', { as: false, json: { username: user, password: user } });
     if (answer.status !== 200) throw new Error(`sign-in of ${user} failed: ${answer.status} ${answer.text}`);
-    tokens.set(user, answer.body.token);
+    tokens.set(user, { token: answer.body.token, expiresAt: answer.body.expiresAt });
     return answer.body.token;
+  }
+
+  async function addUser(user: { id: string; roles: string[]; organisation: string | null; groups: string[] }): Promise<void> {
+    const writer = new Database(dbFile, { fileMustExist: true, timeout: 5000 });
+    try {
+      writer
+        .prepare('INSERT INTO users (id, name, password_hash, roles, organisation, groups, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)')
+        .run(user.id, user.id, await hashPassword(user.id, TEST_SCRYPT), JSON.stringify(user.roles), user.organisation, JSON.stringify(user.groups), clock.now().toISOString());
+    } finally {
+      writer.close();
+    }
   }
 
   return {
@@ -164,6 +177,7 @@ export async function startTestServer(options: { env?: Record<string, string>; f
     webhook: hook.receiver,
     call,
     token,
+    addUser,
     count: (table) => (reader.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n,
     async close() {
       reader.close();
