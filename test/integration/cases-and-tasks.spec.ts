@@ -231,6 +231,7 @@ describe('integration: instances, tasks, comments, messages, incidents and timer
       const open = await t.call('POST', `/api/instances/${id}/comments`, { as: 'vt-triagist', json: { text: 'Eerste indruk: rustig', taskId } });
       expect(open.status).to.equal(201);
       expect(open.body).to.include({ instanceId: id, taskId, text: 'Eerste indruk: rustig', author: 'vt-triagist', organisation: 'veilig-thuis', visibleTo: null });
+      t.clock.advance(1000); // comments are ordered by time (then id)
       const narrow = await t.call('POST', `/api/instances/${id}/comments`, { as: 'vt-triagist', json: { text: 'Alleen VT', visibleTo: ['veilig-thuis'] } });
       expect(narrow.status).to.equal(201);
       expect(narrow.body.visibleTo).to.deep.equal(['veilig-thuis']);

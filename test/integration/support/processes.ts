@@ -151,3 +151,26 @@ export const PROCESS_FILES: Record<string, string> = {
   'test-timer.bpmn': timerXml,
   'test-triage.form': JSON.stringify(triageForm, null, 2),
 };
+
+/** start -> stap1 -> stap2 -> end, both for vt-triage: room to move a case back and forth. */
+export const twoStepXml = definitions(
+  'Defs_twee',
+  `<bpmn:process id="test-twee-stappen" name="Twee stappen" isExecutable="true">
+    <bpmn:startEvent id="start" name="Start" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="stap1" />
+    <bpmn:userTask id="stap1" name="Stap 1">
+      <bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="vt-triage" /></bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="stap1" targetRef="stap2" />
+    <bpmn:userTask id="stap2" name="Stap 2">
+      <bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="vt-triage" /></bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="f3" sourceRef="stap2" targetRef="end" />
+    <bpmn:endEvent id="end" name="Klaar" />
+  </bpmn:process>`,
+);
+
+/** Version 2 of test-melding: the triage task got a new id. */
+export function meldingV2Xml(): string {
+  return meldingXml('Testmelding v2').replace(/"triage"/g, '"veiligheidsbeoordeling"');
+}
