@@ -15,7 +15,7 @@ import { AuditService } from './access/audit-service.js';
 import type { Authenticator } from './access/authenticator.js';
 import { disableDemoUsers, seedDemoUsers } from './access/demo-users.js';
 import { LoginRateLimiter } from './access/login-rate-limiter.js';
-import { OidcVerifier } from './access/oidc-verifier.js';
+import { OidcConfigurationError, OidcVerifier } from './access/oidc-verifier.js';
 import type { ScryptParams } from './access/password-hashing.js';
 import { SYSTEM_ACTOR } from './access/principal.js';
 import { SessionService } from './access/session-service.js';
@@ -84,6 +84,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const stops: (() => Promise<void> | void)[] = [];
   try {
+    // First, so that a wrong issuer stops the start before any other work.
+    const oidc = config.oidc === null ? null : await startOidc(config.oidc, clock, logger);
     const connectors = createConnectorRegistry([
       createWebhookConnector({ endpoints: config.webhooks, timeoutMs: config.webhookTimeoutMs, clock }),
       ...(options.connectors ?? []),
@@ -143,16 +145,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       rateLimiter: new LoginRateLimiter({ clock }),
       scrypt: options.scrypt,
     });
-    let authenticator: Authenticator = sessions;
-    if (config.oidc !== null) {
-      authenticator = new OidcVerifier({
-        issuer: config.oidc.issuer,
-        audience: config.oidc.audience,
-        jwksUri: config.oidc.jwksUrl,
-        claims: { ...config.oidc.claims, name: [config.oidc.claims.name, 'preferred_username'] },
-        clock,
-      });
-    }
+    const authenticator: Authenticator = oidc ?? sessions;
 
     if (existsSync(config.processesDir) && statSync(config.processesDir).isDirectory()) {
       const deployed = await deployments.deployDirectory(config.processesDir, SYSTEM_ACTOR);
@@ -233,4 +226,38 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (ownStore) await store.close().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * The OIDC verifier, with its settings checked now: a wrong issuer stops the start (naming
+ * the variable); an identity provider that cannot be reached yet only warns, since tokens
+ * are verified per request and it may come up later.
+ */
+async function startOidc(oidc: NonNullable<Config['oidc']>, clock: Clock, logger: Logger): Promise<OidcVerifier> {
+  const variable = (message: string) => (/jwks/i.test(message) && oidc.jwksUrl !== undefined ? 'SAMENSPEL_OIDC_JWKS_URL' : 'SAMENSPEL_OIDC_ISSUER');
+  const refuse = (err: unknown): never => {
+    if (err instanceof OidcConfigurationError) throw new ConfigError(variable(err.message), `is unusable: ${err.message}`);
+    throw err;
+  };
+  let verifier: OidcVerifier;
+  try {
+    verifier = new OidcVerifier({
+      issuer: oidc.issuer,
+      audience: oidc.audience,
+      jwksUri: oidc.jwksUrl,
+      claims: { ...oidc.claims, name: [oidc.claims.name, 'preferred_username'] },
+      clock,
+    });
+  } catch (err) {
+    return refuse(err);
+  }
+  try {
+    await verifier.ready();
+  } catch (err) {
+    if (err instanceof OidcConfigurationError) refuse(err);
+    logger.warn({ error: { type: (err as Error)?.name, message: (err as Error)?.message } }, 'the identity provider cannot be reached yet; requests with tokens answer 503 until it can');
+    return verifier;
+  }
+  logger.info({ issuer: oidc.issuer }, 'bearer tokens are verified against the OIDC issuer; local sign-in is off');
+  return verifier;
 }
