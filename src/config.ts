@@ -22,6 +22,10 @@ const schema = z
     SAMENSPEL_DATA_DIR: z.string().min(1).default('./data'),
     SAMENSPEL_PROCESSES_DIR: z.string().min(1).default('./processes'),
     SAMENSPEL_DEMO_USERS: onOff.default('on'),
+    SAMENSPEL_TRUST_PROXY: z
+      .string()
+      .regex(/^(off|on|\d+|[\d.:/a-fA-F, ]+)$/, 'expected off, on, a hop count or proxy addresses')
+      .default('off'),
     SAMENSPEL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SAMENSPEL_NODE_ID: z.string().min(1).optional(),
     SAMENSPEL_TOKEN_TTL_MINUTES: positiveInt.default(480),
@@ -65,6 +69,8 @@ export interface Config {
   processesDir: string;
   demoUsers: boolean;
   logLevel: string;
+  /** Express 'trust proxy': false, true, a hop count or addresses (for the client IP of rate limits). */
+  trustProxy: boolean | number | string;
   nodeId: string | undefined;
   tokenTtlMinutes: number;
   timerPollMs: number;
@@ -105,6 +111,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     processesDir: path.resolve(value.SAMENSPEL_PROCESSES_DIR),
     demoUsers: value.SAMENSPEL_DEMO_USERS === 'on',
     logLevel: value.SAMENSPEL_LOG_LEVEL,
+    trustProxy: trustProxyOf(value.SAMENSPEL_TRUST_PROXY),
     nodeId: value.SAMENSPEL_NODE_ID,
     tokenTtlMinutes: value.SAMENSPEL_TOKEN_TTL_MINUTES,
     timerPollMs: value.SAMENSPEL_TIMER_POLL_MS,
@@ -129,4 +136,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : null,
     mongodbUri: value.MONGODB_URI,
   };
+}
+
+function trustProxyOf(value: string): boolean | number | string {
+  if (value === 'off') return false;
+  if (value === 'on') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
 }

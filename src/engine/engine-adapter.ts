@@ -502,6 +502,17 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
     activity.run();
   }
 
+  /** Runs a top-level start event that neither completes nor ends: a placeholder token. */
+  function holdProcess(process: any, run: InstanceRun): string {
+    const start = [...run.definition.model.elements.values()].find((el) => el.isStart && el.parentId === run.definition.key);
+    if (!start) throw new ModificationError(run.definition.key, 'the process has no start event to hold it during a restart');
+    run.startEventId = HOLD_START_EVENTS;
+    const activity = process.execution.getActivityById(start.id);
+    activity.init();
+    activity.run();
+    return start.id;
+  }
+
   function findWait(engine: any, executionId: string): any {
     const api = postponed(engine).find((candidate) => candidate.executionId === executionId);
     if (!api) throw new UnknownWaitError(`nothing waits with execution ${executionId}`);
@@ -551,15 +562,26 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
       }
       case 'modify': {
         const process = runningProcess(engine);
-        // Start first, then cancel: cancelling the last token first would end the process.
-        for (const instruction of command.instructions) {
-          if ('startBefore' in instruction) startBefore(process, run, instruction.startBefore);
+        const cancels = command.instructions.flatMap((i) => ('cancel' in i ? [i.cancel] : []));
+        const starts = command.instructions.flatMap((i) => ('startBefore' in i ? [i.startBefore] : []));
+        for (const elementId of cancels) {
+          if (!postponed(engine).some((api) => api.id === elementId)) {
+            throw new ModificationError(elementId, `"${elementId}" is not active in this case`);
+          }
         }
-        for (const instruction of command.instructions) {
-          if (!('cancel' in instruction)) continue;
-          const active = postponed(engine).filter((api) => api.id === instruction.cancel);
-          if (!active.length) throw new ModificationError(instruction.cancel, `"${instruction.cancel}" is not active in this case`);
-          for (const api of active) api.discard();
+        // Restarting an element (cancel and start before it) needs a token to keep the
+        // process alive in between: a held start event, discarded at the end.
+        const restarts = starts.filter((elementId) => cancels.includes(elementId));
+        const hold = restarts.length ? holdProcess(process, run) : null;
+        // Start first, then cancel: cancelling the last token first would end the process.
+        for (const elementId of starts) if (!restarts.includes(elementId)) startBefore(process, run, elementId);
+        for (const elementId of cancels) {
+          for (const api of postponed(engine).filter((candidate) => candidate.id === elementId)) api.discard();
+        }
+        for (const elementId of restarts) startBefore(process, run, elementId);
+        if (hold) {
+          run.startEventId = null;
+          for (const api of postponed(engine).filter((candidate) => candidate.id === hold)) api.discard();
         }
         return;
       }

@@ -79,6 +79,7 @@ export function createApp(deps: AppDeps): Express {
     metrics: deps.metrics,
     authenticate: bearerAuthenticate(deps.authenticator),
     limits: deps.limits,
+    trustProxy: deps.config.trustProxy,
     openApi: { info: { title: 'Samenspel API', version: deps.version, description: 'The HTTP API of Samenspel (shared/API.md, version 1).' } },
   });
   shell.mountRoutes(healthRoutes({ store, version: deps.version }));

@@ -159,6 +159,14 @@ export function createCaseService(options: CaseServiceOptions) {
         () => runtime.startInstance({ ...input, version: definition.version }, principal.id),
         { definition },
       );
+      // The id exists only now: this entry ties the start to the case for per-case queries.
+      await options.audit.recordFor(principal, {
+        action: 'instance.created',
+        resource: `instance/${result.instance.id}`,
+        instanceId: result.instance.id,
+        outcome: 'allowed',
+        details: { definitionKey: definition.key, version: definition.version },
+      });
       return summarise(result.instance);
     },
 

@@ -82,6 +82,18 @@ describe('token modification and migration', () => {
     expect((await h.store.instances.get(id))?.status).to.equal('completed');
   });
 
+  it('should restart an active step when it is cancelled and started again', async () => {
+    const id = await atTriage();
+    const [before] = (await h.store.instances.tasksOfInstance(id)).filter((t) => t.state === 'open');
+    await h.runtime.modifyInstance(id, { reason: 'opnieuw beoordelen', instructions: [{ cancel: 'triage' }, { startBefore: 'triage' }] }, 'admin');
+    const open = (await h.store.instances.tasksOfInstance(id)).filter((t) => t.state === 'open');
+    expect(open.map((t) => t.elementId)).to.deep.equal(['triage']);
+    expect(open[0].id).to.not.equal(before.id);
+    expect((await h.store.instances.get(id))?.status).to.equal('active');
+    await h.runtime.completeTask(open[0].id, {}, 'vt-triagist');
+    expect(await openElements(h, id)).to.deep.equal(['onderzoek']);
+  });
+
   it('should refuse instructions for elements that are not there or not active, and change nothing', async () => {
     const id = await atTriage();
     const before = await h.store.instances.get(id);

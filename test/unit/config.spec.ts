@@ -10,6 +10,14 @@ describe('config', () => {
     expect(config.demoUsers).to.equal(true);
     expect(config.oidc).to.equal(null);
     expect(config.mongodbUri).to.equal(undefined);
+    expect(config.trustProxy).to.equal(false);
+  });
+
+  it('should read the proxy trust as a switch, a hop count or addresses', () => {
+    expect(loadConfig({ SAMENSPEL_TRUST_PROXY: 'on' }).trustProxy).to.equal(true);
+    expect(loadConfig({ SAMENSPEL_TRUST_PROXY: '2' }).trustProxy).to.equal(2);
+    expect(loadConfig({ SAMENSPEL_TRUST_PROXY: '10.0.0.1, 10.0.0.2' }).trustProxy).to.equal('10.0.0.1, 10.0.0.2');
+    expect(() => loadConfig({ SAMENSPEL_TRUST_PROXY: 'yes please' })).to.throw(ConfigError, 'SAMENSPEL_TRUST_PROXY');
   });
 
   it('should read and convert the variables it knows', () => {
