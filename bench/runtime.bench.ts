@@ -93,11 +93,19 @@ async function persistedFlows(count: number, dir: string): Promise<number> {
   return rate;
 }
 
-function memory() {
-  (globalThis as any).gc?.();
-  (globalThis as any).gc?.();
-  const { heapUsed, rss } = process.memoryUsage();
-  return { heapMB: heapUsed / 2 ** 20, rssMB: rss / 2 ** 20 };
+/** Median of five samples after full collections: RSS alone jumps by tens of MB as
+ * malloc arenas come and go, which would drown the growth being measured. */
+async function memory() {
+  const samples: { heapMB: number; rssMB: number }[] = [];
+  for (let i = 0; i < 5; i++) {
+    (globalThis as any).gc?.();
+    (globalThis as any).gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const { heapUsed, rss } = process.memoryUsage();
+    samples.push({ heapMB: heapUsed / 2 ** 20, rssMB: rss / 2 ** 20 });
+  }
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return { heapMB: median(samples.map((s) => s.heapMB)), rssMB: median(samples.map((s) => s.rssMB)) };
 }
 
 async function waitingMemory(dir: string) {
@@ -106,9 +114,9 @@ async function waitingMemory(dir: string) {
     for (let i = 0; i < count; i++) await runtime.startInstance({ definitionKey: 'bench' }, 'bench');
   };
   await startMany(WAIT_LOW);
-  const low = memory();
+  const low = await memory();
   await startMany(WAIT_HIGH - WAIT_LOW);
-  const high = memory();
+  const high = await memory();
   await store.close();
   return { low, high, cached: runtime.context.engine.cachedEngines };
 }

@@ -36,6 +36,7 @@ const schema = z
       .default('')
       .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))
       .pipe(z.array(isoDate)),
+    SAMENSPEL_ENGINE_CACHE: z.coerce.number().int().min(0).max(10_000).default(100),
     SAMENSPEL_RETENTION_DAYS: positiveInt.default(3650),
     SAMENSPEL_WEBHOOKS: z
       .string()
@@ -77,6 +78,8 @@ export interface Config {
   timerLeaseMs: number;
   extraHolidays: string[];
   defaultRetentionDays: number;
+  /** Idle engines kept in memory (about 0.5 MB each) to skip recovery on the next command. */
+  engineCacheSize: number;
   webhooks: Record<string, { url: string; secret: string }>;
   webhookTimeoutMs: number;
   oidc: null | {
@@ -118,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     timerLeaseMs: value.SAMENSPEL_TIMER_LEASE_MS,
     extraHolidays: value.SAMENSPEL_EXTRA_HOLIDAYS,
     defaultRetentionDays: value.SAMENSPEL_RETENTION_DAYS,
+    engineCacheSize: value.SAMENSPEL_ENGINE_CACHE,
     webhooks: value.SAMENSPEL_WEBHOOKS,
     webhookTimeoutMs: value.SAMENSPEL_WEBHOOK_TIMEOUT_MS,
     oidc: value.SAMENSPEL_OIDC_ISSUER

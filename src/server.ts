@@ -96,6 +96,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       connectors,
       calendar: createWorkingDayCalendar({ extraHolidays: config.extraHolidays }),
       nodeId: config.nodeId,
+      engineCacheSize: config.engineCacheSize,
       ids,
       scheduler: {
         pollMs: config.timerPollMs,
