@@ -43,8 +43,16 @@ SelectiveStartBehaviour.prototype.execute = function execute(this: any, executeM
   // Held start events neither complete nor discard: the process stays running until a
   // migration has started the elements it moves to, and then discards them.
   if (chosen === HOLD_START_EVENTS && topLevel && !executeMessage.fields?.redelivered) return undefined;
-  if (chosen && chosen !== this.id && topLevel && !executeMessage.fields?.redelivered) {
-    return this.broker.publish('execution', 'execute.discard', { ...executeMessage.content, state: 'discard' });
+  if (chosen && topLevel && !executeMessage.fields?.redelivered) {
+    if (chosen !== this.id) {
+      return this.broker.publish('execution', 'execute.discard', { ...executeMessage.content, state: 'discard' });
+    }
+    // The chosen message or timer start has happened already (the message arrived, the
+    // timer fired): it completes at once. Left waiting, it would be discarded as soon as
+    // the discarded path of another start event reached an end event.
+    if (this.activity.eventDefinitions?.length) {
+      return this.broker.publish('execution', 'execute.completed', { ...executeMessage.content, state: 'completed' });
+    }
   }
   return (StartEventBehaviour as any).prototype.execute.call(this, executeMessage);
 };

@@ -4,7 +4,10 @@
  *   start discarded every start event but the chosen one, the sub-process's included);
  * - user tasks inside a sub-process were not reported (only process-level waits were);
  * - a collaboration with a collapsed pool (participant without process) and message
- *   flows failed to compile.
+ *   flows failed to compile;
+ * - an instance started by message in a process that also has a none start event ended
+ *   at once: the discarded none start's path reached an end event, and bpmn-engine then
+ *   discarded the still-waiting message start too.
  */
 import { expect } from 'chai';
 import { bpmn, createHarness, userTask, type Harness } from '../support/runtime-harness.js';
@@ -43,7 +46,7 @@ const withSubProcess = bpmn(
    <bpmn:message id="m_terug" name="Terug"><bpmn:extensionElements><zeebe:subscription correlationKey="=nr" /></bpmn:extensionElements></bpmn:message>`,
 );
 
-describe('engine: sub-processes and collaborations', () => {
+describe('engine: sub-processes, collaborations and start events', () => {
   let h: Harness;
   afterEach(async () => h?.close());
 
@@ -78,5 +81,34 @@ describe('engine: sub-processes and collaborations', () => {
     await h.runtime.startInstance({ definitionKey: 'wacht', variables: { nr: 'PL-3' } }, 'agent');
     const outbox = (await h.store.outbox.list({})).items;
     expect(outbox.map((m) => [m.messageName, m.correlationKey, m.variables])).to.deep.equal([['Heen', 'PL-3', { nr: 'PL-3' }]]);
+  });
+
+  it('should start by message in a process that also has a none start, both joining before a task', async () => {
+    h = await createHarness();
+    await h.deploy(
+      bpmn(
+        `<bpmn:process id="twee-starts" isExecutable="true">
+          <bpmn:startEvent id="per_bericht"><bpmn:messageEventDefinition messageRef="m_start" /></bpmn:startEvent>
+          <bpmn:startEvent id="met_de_hand" />
+          <bpmn:sequenceFlow id="f1" sourceRef="per_bericht" targetRef="samen" />
+          <bpmn:sequenceFlow id="f2" sourceRef="met_de_hand" targetRef="samen" />
+          <bpmn:exclusiveGateway id="samen" />
+          <bpmn:sequenceFlow id="f3" sourceRef="samen" targetRef="registreren" />
+          ${userTask('registreren', 'Registreren', 'vt-frontoffice')}
+          <bpmn:sequenceFlow id="f4" sourceRef="registreren" targetRef="end" />
+          <bpmn:endEvent id="end" />
+        </bpmn:process>`,
+        `<bpmn:message id="m_start" name="Start"><bpmn:extensionElements><zeebe:subscription correlationKey="=nr" /></bpmn:extensionElements></bpmn:message>`,
+      ),
+    );
+    const result = await h.runtime.correlateMessage({ name: 'Start', correlationKey: 'X-1', variables: { nr: 'X-1' } }, 'api');
+    const [{ instanceId }] = result.started;
+    const open = (await h.store.instances.tasksOfInstance(instanceId)).filter((t) => t.state === 'open');
+    expect(open.map((t) => t.elementId)).to.deep.equal(['registreren']);
+    await h.runtime.completeTask(open[0].id, {}, 'vt-frontoffice');
+    expect((await h.store.instances.get(instanceId))?.status).to.equal('completed');
+
+    const byHand = await h.runtime.startInstance({ definitionKey: 'twee-starts' }, 'vt-frontoffice');
+    expect((await h.store.instances.tasksOfInstance(byHand.instance.id)).map((t) => t.elementId)).to.deep.equal(['registreren']);
   });
 });
