@@ -48,8 +48,7 @@ SelectiveStartBehaviour.prototype.execute = function execute(this: any, executeM
       return this.broker.publish('execution', 'execute.discard', { ...executeMessage.content, state: 'discard' });
     }
     // The chosen message or timer start has happened already (the message arrived, the
-    // timer fired): it completes at once. Left waiting, it would be discarded as soon as
-    // the discarded path of another start event reached an end event.
+    // timer fired): it completes at once.
     if (this.activity.eventDefinitions?.length) {
       return this.broker.publish('execution', 'execute.completed', { ...executeMessage.content, state: 'completed' });
     }
@@ -57,8 +56,24 @@ SelectiveStartBehaviour.prototype.execute = function execute(this: any, executeM
   return (StartEventBehaviour as any).prototype.execute.call(this, executeMessage);
 };
 
+const activityIsStart = Object.getOwnPropertyDescriptor(E.Activity.prototype, 'isStart')!.get!;
+
 function SamenspelStartEvent(activityDef: unknown, context: unknown) {
-  return new E.Activity(SelectiveStartBehaviour, activityDef, context);
+  const activity = new E.Activity(SelectiveStartBehaviour, activityDef, context);
+  // When a start command chose a start event, the other start events of the process are
+  // not start activities at all: they never run, so no discard from them runs through
+  // the shared downstream elements (a discard reaching an end event after the chosen
+  // path started made bpmn-engine discard the chosen, waiting start event too, and
+  // parallel joins behind both starts got a stray discard round).
+  Object.defineProperty(activity, 'isStart', {
+    get(this: any) {
+      if (!activityIsStart.call(this)) return false;
+      const chosen = contextOf(this).startEventId;
+      if (!chosen || chosen === HOLD_START_EVENTS || this.parent?.type === 'bpmn:SubProcess') return true;
+      return chosen === this.id;
+    },
+  });
+  return activity;
 }
 
 // ------------------------------------------------------------------ timers
