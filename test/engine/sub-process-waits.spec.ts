@@ -111,4 +111,44 @@ describe('engine: sub-processes, collaborations and start events', () => {
     const byHand = await h.runtime.startInstance({ definitionKey: 'twee-starts' }, 'vt-frontoffice');
     expect((await h.store.instances.tasksOfInstance(byHand.instance.id)).map((t) => t.elementId)).to.deep.equal(['registreren']);
   });
+
+  it('should pass a parallel join behind two start events once, whichever start was chosen', async () => {
+    h = await createHarness();
+    await h.deploy(
+      bpmn(
+        `<bpmn:process id="join-na-starts" isExecutable="true">
+          <bpmn:startEvent id="per_bericht"><bpmn:messageEventDefinition messageRef="m_start" /></bpmn:startEvent>
+          <bpmn:startEvent id="met_de_hand" />
+          <bpmn:sequenceFlow id="f1" sourceRef="per_bericht" targetRef="samen" />
+          <bpmn:sequenceFlow id="f2" sourceRef="met_de_hand" targetRef="samen" />
+          <bpmn:exclusiveGateway id="samen" />
+          <bpmn:sequenceFlow id="f3" sourceRef="samen" targetRef="splits" />
+          <bpmn:parallelGateway id="splits" />
+          <bpmn:sequenceFlow id="f4" sourceRef="splits" targetRef="a" />
+          <bpmn:sequenceFlow id="f5" sourceRef="splits" targetRef="b" />
+          ${userTask('a', 'A', 'politie-hgkm')}
+          ${userTask('b', 'B', 'vt-onderzoek')}
+          <bpmn:sequenceFlow id="f6" sourceRef="a" targetRef="join" />
+          <bpmn:sequenceFlow id="f7" sourceRef="b" targetRef="join" />
+          <bpmn:parallelGateway id="join" />
+          <bpmn:sequenceFlow id="f8" sourceRef="join" targetRef="besluit" />
+          ${userTask('besluit', 'Besluit', 'om-officier')}
+          <bpmn:sequenceFlow id="f9" sourceRef="besluit" targetRef="end" />
+          <bpmn:endEvent id="end" />
+        </bpmn:process>`,
+        `<bpmn:message id="m_start" name="Start"><bpmn:extensionElements><zeebe:subscription correlationKey="=nr" /></bpmn:extensionElements></bpmn:message>`,
+      ),
+    );
+    const byMessage = (await h.runtime.correlateMessage({ name: 'Start', correlationKey: 'X-2', variables: { nr: 'X-2' } }, 'api')).started[0].instanceId;
+    const byHand = (await h.runtime.startInstance({ definitionKey: 'join-na-starts' }, 'rechercheur')).instance.id;
+    for (const instanceId of [byMessage, byHand]) {
+      const open = async () => (await h.store.instances.tasksOfInstance(instanceId)).filter((t) => t.state === 'open');
+      for (const elementId of ['a', 'b', 'besluit']) {
+        const task = (await open()).find((t) => t.elementId === elementId)!;
+        await h.runtime.completeTask(task.id, {}, 'tester');
+      }
+      expect(await open()).to.deep.equal([]);
+      expect((await h.store.instances.get(instanceId))?.status, instanceId).to.equal('completed');
+    }
+  });
 });
