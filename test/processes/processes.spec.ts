@@ -118,7 +118,7 @@ interface Parsed {
 async function parse(id: ProcessId): Promise<Parsed> {
   const { rootElement } = await createBpmnModdle().fromXML(processXml(id));
   const root = rootElement as Moddle;
-  const model = describeProcesses(root).find((process) => process.id === id)!;
+  const model = describeProcesses(root as Parameters<typeof describeProcesses>[0]).find((process) => process.id === id)!;
   const messages = new Map<string, { name: string; key: string | undefined }>();
   for (const element of root.rootElements.filter((e: Moddle) => e.$type === 'bpmn:Message')) {
     const subscription = (element.extensionElements?.values ?? []).find((v: Moddle) => v.$type === 'zeebe:Subscription');
