@@ -36,6 +36,7 @@ const schema = z
       .default('')
       .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))
       .pipe(z.array(isoDate)),
+    SAMENSPEL_SQLITE_SYNC: z.enum(['full', 'normal']).default('full'),
     SAMENSPEL_ENGINE_CACHE: z.coerce.number().int().min(0).max(10_000).default(100),
     SAMENSPEL_RETENTION_DAYS: positiveInt.default(3650),
     SAMENSPEL_WEBHOOKS: z
@@ -78,6 +79,12 @@ export interface Config {
   timerLeaseMs: number;
   extraHolidays: string[];
   defaultRetentionDays: number;
+  /**
+   * FULL syncs the WAL on every commit: no acknowledged change is lost even on power loss.
+   * NORMAL survives a crash of the server process but may lose the last commits on power
+   * loss, for about half the write cost.
+   */
+  sqliteSync: 'FULL' | 'NORMAL';
   /** Idle engines kept in memory (about 0.5 MB each) to skip recovery on the next command. */
   engineCacheSize: number;
   webhooks: Record<string, { url: string; secret: string }>;
@@ -122,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     extraHolidays: value.SAMENSPEL_EXTRA_HOLIDAYS,
     defaultRetentionDays: value.SAMENSPEL_RETENTION_DAYS,
     engineCacheSize: value.SAMENSPEL_ENGINE_CACHE,
+    sqliteSync: value.SAMENSPEL_SQLITE_SYNC === 'normal' ? 'NORMAL' : 'FULL',
     webhooks: value.SAMENSPEL_WEBHOOKS,
     webhookTimeoutMs: value.SAMENSPEL_WEBHOOK_TIMEOUT_MS,
     oidc: value.SAMENSPEL_OIDC_ISSUER

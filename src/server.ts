@@ -80,7 +80,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     throw new ConfigError('MONGODB_URI', 'is set, but this build has no MongoDB adapter; unset it to use the embedded SQLite store');
   }
   const ownStore = options.store === undefined;
-  const store = options.store ?? (await openSqliteStore({ file: path.join(config.dataDir, 'samenspel.db') }));
+  const store = options.store ?? (await openSqliteStore({ file: path.join(config.dataDir, 'samenspel.db'), synchronous: config.sqliteSync }));
 
   const stops: (() => Promise<void> | void)[] = [];
   try {
@@ -170,7 +170,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
     const metrics = createMetrics();
     const version = packageVersion();
-    const app = createApp({ config, logger, store, clock, runtime, deployments, retention, sessions, authenticator, audit, metrics, version, ids });
+    const app = createApp({
+      config, logger, store, clock, runtime, deployments, retention, sessions, authenticator, audit, metrics, version, ids,
+      connectorTypes: () => connectors.types(),
+    });
 
     runtime.scheduler.start();
     stops.push(() => runtime.scheduler.stop());

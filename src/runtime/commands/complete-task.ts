@@ -8,6 +8,8 @@ import { loadInstance, loadTask } from './load-instance.js';
 export interface CompletedTask {
   task: TaskRecord;
   instance: InstanceRecord;
+  /** Tasks the completion created (the next step of the case). */
+  next: TaskRecord[];
 }
 
 /**
@@ -29,7 +31,7 @@ export async function completeTask(ctx: RuntimeContext, taskId: string, submitte
       history: [{ instanceId: instance.id, at: now, type: 'task-completed', elementId: fresh.elementId, actor, data: { taskId: fresh.id } }],
     });
     const completed = result.tasks.find((candidate) => candidate.id === fresh.id) ?? { ...fresh, state: 'completed', completedAt: now, completedBy: actor };
-    return { task: completed, instance: result.instance };
+    return { task: completed, instance: result.instance, next: result.tasks.filter((candidate) => candidate.state === 'open') };
   });
 }
 
