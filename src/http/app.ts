@@ -25,6 +25,7 @@ import { bearerAuthenticate } from './bearer-auth.js';
 import type { BodyLimits } from './body-parsers.js';
 import type { Metrics } from './metrics.js';
 import { createOperations } from './operations.js';
+import { pagesRouter, type PagesOptions } from './pages.js';
 import { auditRoutes } from './routes/audit.routes.js';
 import { definitionRoutes } from './routes/definitions.routes.js';
 import { draftRoutes } from './routes/drafts.routes.js';
@@ -54,7 +55,11 @@ export interface AppDeps {
   ids: () => string;
   /** Body size limits (defaults: JSON 1 MB, XML 5 MB). */
   limits?: BodyLimits;
-  /** Mounts more routers (e.g. the pages) before the 404 handler. */
+  /** The browser pages and their bundles (editor/dist); false leaves them out. */
+  pages?: PagesOptions | false;
+  /** Connector types registered in code, told to the modeler for its live validation. */
+  connectorTypes?: () => string[];
+  /** Mounts more routers (e.g. more pages) before the 404 handler. */
   extend?: (shell: HttpShell) => void;
 }
 
@@ -91,6 +96,10 @@ export function createApp(deps: AppDeps): Express {
   shell.mountRoutes(messageRoutes({ cases }));
   shell.mountRoutes(auditRoutes({ operations }));
   shell.mountRoutes(retentionRoutes({ operations }));
+  if (deps.pages !== false) {
+    const connectorTypes = deps.connectorTypes ?? (() => []);
+    shell.mountRouter('/', pagesRouter({ meta: () => ({ connectors: connectorTypes().join(',') }), ...deps.pages }));
+  }
   deps.extend?.(shell);
   const app = shell.finish();
 

@@ -12,7 +12,19 @@ import { routePatternOf } from './route-pattern.js';
  * The pages (sign-in, inbox, modeler, admin) and their bundles come from our own origin,
  * so the CSP allows only 'self' for scripts, styles and connections, plus data: images and
  * fonts (bpmn-js and form-js inline a few). No inline scripts, no eval, no framing.
+ *
+ * One exception, as narrow as CSP allows: bpmn-js-properties-panel builds its containers
+ * from HTML strings with two fixed `style` attributes; `style-src-attr` lets exactly those
+ * two values through (by hash, with 'unsafe-hashes' - which allows nothing but the listed
+ * attribute values). Without it the panel loses its height and every page load logs a
+ * CSP error. `<style>` elements and any other style attribute stay blocked.
  */
+
+/** sha256 of the exact `style` attribute values the properties panel writes. */
+export const PROPERTIES_PANEL_STYLE_HASHES: readonly string[] = Object.freeze([
+  "'sha256-nR5hyLltSjfvi2rqC26RbcredWrJvTaPA1yqPX96jpY='", // height: 100%
+  "'sha256-LIWyuNLBDBQuKJLr4mOx2cFEzHX9lM0BrbfcAAzCvSU='", // flex: none; height: auto
+]);
 
 export type CspDirectives = Record<string, Iterable<string> | null>;
 
@@ -21,6 +33,7 @@ export const DEFAULT_CSP_DIRECTIVES: Readonly<CspDirectives> = {
   'script-src': ["'self'"],
   'script-src-attr': ["'none'"],
   'style-src': ["'self'"],
+  'style-src-attr': ["'unsafe-hashes'", ...PROPERTIES_PANEL_STYLE_HASHES],
   'img-src': ["'self'", 'data:'],
   'font-src': ["'self'", 'data:'],
   'connect-src': ["'self'"],
