@@ -45,6 +45,8 @@ export interface PolicyContexts {
   'draft.write': void;
   'definition.validate': void;
   'definition.deploy': void;
+  /** Running cases per element of a version (counts only, no case data). */
+  'definition.statistics': void;
   'instance.start': { definition: DefinitionLike };
   /** GET /api/instances: the administrators' list view. */
   'instance.list': void;
@@ -211,6 +213,7 @@ const RULES: { [A in PolicyAction]: (principal: Principal, context: PolicyContex
   'draft.write': roles('process-owner'),
   'definition.validate': roles('process-owner', 'administrator'),
   'definition.deploy': roles('administrator'),
+  'definition.statistics': roles('process-owner', 'administrator'),
 
   'instance.start': (principal, { definition }, action) =>
     mayStart(principal, definition) ? ALLOWED : forbidden(action, 'administrators and the starter groups of the process'),

@@ -8,7 +8,7 @@ import { readableDefinitions } from '../access/policy.js';
 import type { Principal } from '../access/principal.js';
 import type { Clock } from '../clock.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
-import type { DefinitionVersionRecord, DraftRecord, Json, Store } from '../store/port.js';
+import type { DefinitionVersionRecord, DraftRecord, ElementStatistics, Json, Store } from '../store/port.js';
 import type { DeployInput, DeploymentService } from './deployment-service.js';
 import type { Problem } from './problem.js';
 
@@ -130,6 +130,16 @@ export function createDefinitionService(options: DefinitionServiceOptions) {
         { resource: `definition/${key}`, details: { version: record.version, part: 'xml' } },
         async () => record.xml,
         { definition: newest },
+      );
+    },
+
+    /** Running cases of one version per element (`latest` for the newest): the modeler's overlays. */
+    async statistics(principal: Principal, key: string, version: number | 'latest'): Promise<ElementStatistics[]> {
+      const newest = await latest(key);
+      const record = version === 'latest' ? newest : await store.definitions.getVersion(key, version);
+      if (!record) throw new NotFoundError('definition_not_found', `process definition "${key}" has no version ${version}`);
+      return guard(principal, 'definition.statistics', { resource: `definition/${key}`, details: { version: record.version, part: 'statistics' } }, () =>
+        store.instances.elementStatistics(key, record.version),
       );
     },
 

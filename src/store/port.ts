@@ -259,6 +259,16 @@ export interface TaskQuery {
   cursor?: string;
 }
 
+/** Running cases of one definition version at one element (the modeler's overlays). */
+export interface ElementStatistics {
+  elementId: string;
+  /** Running instances (status active or incident) waiting here: an open user task, a
+   * timer or a message subscription of this element. */
+  active: number;
+  /** Open incidents of running instances at this element. */
+  incidents: number;
+}
+
 export interface InstanceStore {
   /**
    * Creates an instance with revision 1 together with its tasks, timers, subscriptions
@@ -287,6 +297,14 @@ export interface InstanceStore {
   findSubscriptions(messageName: string, correlationKey: string | null): Promise<SubscriptionRecord[]>;
 
   history(instanceId: string): Promise<StoredHistoryEvent[]>;
+
+  /**
+   * Per element of one definition version: how many running instances (status active or
+   * incident) wait there and how many open incidents name it. Elements with neither are
+   * left out; sorted by element id. Completed and cancelled instances never count, so the
+   * cost follows the running instances of that version, not its history.
+   */
+  elementStatistics(definitionKey: string, definitionVersion: number): Promise<ElementStatistics[]>;
 
   /**
    * Ended instances (completed or cancelled) of a definition key whose endedAt is before

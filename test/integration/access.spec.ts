@@ -61,6 +61,13 @@ const ROWS: Row[] = [
     otherwise: 403,
   },
   {
+    name: 'GET /api/definitions/{key}/versions/{version}/statistics',
+    method: 'GET',
+    request: async () => ({ path: '/api/definitions/test-melding/versions/latest/statistics' }),
+    allowed: only(['eigenaar', 'admin'], 200),
+    otherwise: 403,
+  },
+  {
     name: 'POST /api/deployments',
     method: 'POST',
     request: async () => ({ path: '/api/deployments', xml: meldingXml() }),

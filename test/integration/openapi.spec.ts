@@ -43,6 +43,7 @@ const ADDED_ROUTES = [
   'GET /api/instances/{id}/export',
   'POST /api/instances/{id}/migration-plan',
   'GET /api/retention/due',
+  'GET /api/definitions/{key}/versions/{version}/statistics',
   'POST /api/retention/run',
 ];
 

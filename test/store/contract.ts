@@ -748,6 +748,51 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
       });
     });
 
+    describe('instances: element statistics', function () {
+      it('should count running instances waiting per element and open incidents, for one version only', async function () {
+        const incident = (elementId: string, id = uniqueId('inc')) => ({ id, elementId, message: 'connector failed', at: T0 });
+        const v = { definitionKey: 'melding', definitionVersion: 2 };
+        // two cases at the triage task, one of them also with its deadline timer there and at a second task
+        await createInstance(v, (instance) => ({ tasks: [makeTask(instance, { elementId: 'triage' })], timers: [makeTimer(instance, { elementId: 'triage' })] }));
+        await createInstance(v, (instance) => ({ tasks: [makeTask(instance, { elementId: 'triage' }), makeTask(instance, { elementId: 'advies' })] }));
+        // one waiting for a message, with an incident at a service task; one with two incidents at the same task
+        await createInstance({ ...v, status: 'incident', incidents: [incident('webhook')] }, (instance) => ({
+          subscriptions: [makeSubscription(instance, { elementId: 'wacht-op-politie' })],
+        }));
+        await createInstance({ ...v, status: 'incident', incidents: [incident('webhook'), incident('webhook')] });
+        // not counted: closed tasks, ended cases, other versions and other processes
+        await createInstance(v, (instance) => ({ tasks: [makeTask(instance, { elementId: 'afronden', state: 'completed', completedAt: at(1), completedBy: 'anna' })] }));
+        await createInstance({ ...v, status: 'completed', endedAt: at(2) }, (instance) => ({ tasks: [makeTask(instance, { elementId: 'triage', state: 'cancelled' })] }));
+        await createInstance({ ...v, status: 'cancelled', endedAt: at(2), incidents: [incident('webhook')] });
+        await createInstance({ definitionKey: 'melding', definitionVersion: 1 }, (instance) => ({ tasks: [makeTask(instance, { elementId: 'triage' })] }));
+        await createInstance({ definitionKey: 'zorg', definitionVersion: 2 }, (instance) => ({ tasks: [makeTask(instance, { elementId: 'triage' })] }));
+
+        expect(await store.instances.elementStatistics('melding', 2)).to.deep.equal([
+          { elementId: 'advies', active: 1, incidents: 0 },
+          { elementId: 'triage', active: 2, incidents: 0 },
+          { elementId: 'wacht-op-politie', active: 1, incidents: 0 },
+          { elementId: 'webhook', active: 0, incidents: 3 },
+        ]);
+        expect(await store.instances.elementStatistics('melding', 1)).to.deep.equal([{ elementId: 'triage', active: 1, incidents: 0 }]);
+        expect(await store.instances.elementStatistics('melding', 3)).to.deep.equal([]);
+        expect(await store.instances.elementStatistics('onbekend', 1)).to.deep.equal([]);
+      });
+
+      it('should follow saves: a completed task no longer counts, a resolved incident neither', async function () {
+        const write = await createInstance({ definitionKey: 'melding', status: 'incident', incidents: [{ id: 'inc-1', elementId: 'webhook', message: 'down', at: T0 }] }, (instance) => ({
+          tasks: [makeTask(instance, { elementId: 'triage' })],
+        }));
+        expect(await store.instances.elementStatistics('melding', 1)).to.deep.equal([
+          { elementId: 'triage', active: 1, incidents: 0 },
+          { elementId: 'webhook', active: 0, incidents: 1 },
+        ]);
+        const next = { ...nextRevision(write.instance), status: 'active' as const, incidents: [] };
+        await store.instances.save(makeWrite(next, { tasks: [{ ...write.tasks[0], state: 'completed', completedAt: at(1), completedBy: 'anna' }] }), 1);
+
+        expect(await store.instances.elementStatistics('melding', 1)).to.deep.equal([]);
+      });
+    });
+
     // ------------------------------------------------------------ messages and history
 
     describe('subscriptions', function () {

@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { ConflictError, UnavailableError } from '../../src/errors.js';
 import type { Store } from '../../src/store/port.js';
 import { migrate, SCHEMA_VERSION } from '../../src/store/sqlite/schema.js';
+import { ELEMENT_STATISTICS_SQL } from '../../src/store/sqlite/sqlite-instance-store.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { describeStoreContract, expectAuditChain, rejection } from './contract.js';
 import { at, auditHash, makeAuditEntry, makeEvent, makeInstance, makeTask, makeWrite, nextRevision, T0 } from './fixtures.js';
@@ -322,6 +323,19 @@ describe('sqlite store', function () {
 
     expect(plan.map((step) => step.detail).join('\n')).to.match(/USING INDEX instances_retention/);
     expect(plan.map((step) => step.detail).join('\n')).not.to.match(/TEMP B-TREE/);
+  });
+
+  it('should count running cases per element through indexes only (no scan of ended instances)', async function () {
+    await openStore();
+    const plan = (openRaw().prepare(`EXPLAIN QUERY PLAN ${ELEMENT_STATISTICS_SQL}`).all({ definitionKey: 'p', definitionVersion: 1 }) as { detail: string }[])
+      .map((step) => step.detail)
+      .join('\n');
+
+    expect(plan).to.match(/instances USING (COVERING )?INDEX instances_running/);
+    expect(plan).to.match(/t USING INDEX tasks_instance/);
+    expect(plan).to.match(/tm USING INDEX timers_instance/);
+    expect(plan).to.match(/s USING INDEX subscriptions_instance/);
+    expect(plan).not.to.match(/SCAN (tasks|timers|subscriptions|instances)\b(?! USING)/);
   });
 
   it('should order times by instant whatever ISO 8601 form they are written in', async function () {

@@ -40,6 +40,15 @@ export const Problem = z
 
 export const ValidationResult = z.object({ valid: z.boolean(), problems: z.array(Problem) }).meta({ id: 'ValidationResult' });
 
+export const ElementStatistics = z
+  .object({
+    elementId: z.string(),
+    active: z.number().int().describe('Running cases waiting at this element (open task, timer or message subscription)'),
+    incidents: z.number().int().describe('Open incidents at this element'),
+  })
+  .meta({ id: 'ElementStatistics' });
+export const ElementStatisticsList = z.array(ElementStatistics).describe('Elements with running cases or incidents, sorted by element id');
+
 export const FormParams = z.object({ formId: FormId });
 export const FormQuery = z.object({ version: Version.optional() });
 export const FormSchema = z.record(z.string(), z.unknown()).describe('A form-js schema');

@@ -274,6 +274,12 @@ const MIGRATIONS: string[] = [
   ) STRICT;
   CREATE INDEX comments_instance ON comments (instance_id, at_ms, id);
   `,
+
+  // 3: running instances per definition version (elementStatistics: the modeler's overlays)
+  `
+  CREATE INDEX instances_running ON instances (definition_key, definition_version)
+    WHERE status IN ('active', 'incident');
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

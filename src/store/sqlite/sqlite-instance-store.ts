@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError } from '../../errors.js';
 import { checkCreate, checkSave } from '../instance-write-checks.js';
 import { decodeCursor, encodeCursor, pageLimit } from '../paging.js';
 import type {
+  ElementStatistics,
   IncidentRecord,
   InstanceQuery,
   InstanceRecord,
@@ -92,6 +93,34 @@ const INSTANCE_COLUMNS = `definition_key = @definitionKey, definition_version = 
   incidents = @incidents, revision = @revision, started_at = @startedAt, started_ms = @startedMs,
   started_by = @startedBy, ended_at = @endedAt, ended_ms = @endedMs, updated_at = @updatedAt`;
 
+/**
+ * elementStatistics: the running instances of one version come from the partial index
+ * instances_running, their waits through the per-instance indexes of tasks, timers and
+ * subscriptions. UNION counts an instance once per element even when it waits there twice
+ * (a task and its deadline timer).
+ */
+export const ELEMENT_STATISTICS_SQL = `WITH running AS (
+    SELECT id, incidents FROM instances
+    WHERE definition_key = @definitionKey AND definition_version = @definitionVersion
+      AND status IN ('active', 'incident')
+  ),
+  waits AS (
+    SELECT t.element_id AS element_id, t.instance_id AS instance_id
+      FROM running r CROSS JOIN tasks t ON t.instance_id = r.id WHERE t.state = 'open'
+    UNION
+    SELECT tm.element_id, tm.instance_id FROM running r CROSS JOIN timers tm ON tm.instance_id = r.id
+    UNION
+    SELECT s.element_id, s.instance_id FROM running r CROSS JOIN subscriptions s ON s.instance_id = r.id
+  ),
+  counts AS (
+    SELECT element_id, 1 AS active, 0 AS incidents FROM waits
+    UNION ALL
+    SELECT json_extract(i.value, '$.elementId'), 0, 1 FROM running r, json_each(r.incidents) i
+  )
+  SELECT element_id, SUM(active) AS active, SUM(incidents) AS incidents
+  FROM counts WHERE element_id IS NOT NULL
+  GROUP BY element_id ORDER BY element_id`;
+
 export class SqliteInstanceStore implements InstanceStore {
   private readonly insertInstance;
   private readonly updateInstance;
@@ -115,6 +144,7 @@ export class SqliteInstanceStore implements InstanceStore {
   private readonly consumeOutbox;
   private readonly selectHistory;
   private readonly selectEndedBefore;
+  private readonly selectElementStatistics;
   private readonly purgeInstance;
   private readonly purgeTasks;
   private readonly purgeHistory;
@@ -206,6 +236,7 @@ export class SqliteInstanceStore implements InstanceStore {
          AND purged_at IS NULL AND status IN ('completed', 'cancelled')
        ORDER BY ended_ms, id LIMIT @limit`,
     );
+    this.selectElementStatistics = sqlite.statement<{ element_id: string; active: number; incidents: number }>(ELEMENT_STATISTICS_SQL);
     // Retention keeps the skeleton; a second purge changes nothing but the (empty) data.
     this.purgeInstance = sqlite.statement(
       `UPDATE instances SET variables = '{}', engine_state = 'null',
@@ -428,6 +459,12 @@ export class SqliteInstanceStore implements InstanceStore {
 
   async history(instanceId: string): Promise<StoredHistoryEvent[]> {
     return this.sqlite.run(() => this.selectHistory.all(instanceId)).map(toHistoryEvent);
+  }
+
+  async elementStatistics(definitionKey: string, definitionVersion: number): Promise<ElementStatistics[]> {
+    return this.sqlite
+      .run(() => this.selectElementStatistics.all({ definitionKey, definitionVersion }))
+      .map((row) => ({ elementId: String(row.element_id), active: Number(row.active), incidents: Number(row.incidents) }));
   }
 
   async endedBefore(definitionKey: string, before: string, limit: number): Promise<InstanceRecord[]> {
