@@ -995,8 +995,18 @@ export class EditorPage {
     const changedItems = changed.map((id) => {
       const change = changes._changed[id];
       // bpmn-js-differ 3.2.0 reports oldValue and newValue the wrong way round.
+      const oldName = (id: string) => nameIn(viewer.get<{ get(id: string): DiagramElement | undefined }>('elementRegistry').get(id), id);
+      const newName = (id: string) => nameIn(this.element(id), id);
       const attrs = Object.entries(change.attrs).map(([name, values]) =>
-        h('li', { class: 'diff-attr' }, h('code', {}, name), ': ', h('span', { class: 'diff-old' }, show(values.newValue)), ' → ', h('span', { class: 'diff-new' }, show(values.oldValue))),
+        h(
+          'li',
+          { class: 'diff-attr' },
+          h('code', {}, name),
+          ': ',
+          h('span', { class: 'diff-old' }, show(values.newValue, oldName)),
+          ' → ',
+          h('span', { class: 'diff-new' }, show(values.oldValue, newName)),
+        ),
       );
       return entry(id, describe(change.model), attrs.length ? h('ul', { class: 'diff-attrs' }, attrs) : null);
     });
@@ -1073,8 +1083,14 @@ export class EditorPage {
   }
 }
 
-function show(value: unknown): string {
+function nameIn(element: DiagramElement | undefined, id: string): string {
+  return element?.businessObject?.name || id;
+}
+
+/** A changed value for people: references (`#ref:<id>`) by the element's name. */
+function show(value: unknown, nameOf: (id: string) => string): string {
   if (value === undefined || value === null || value === '') return '–';
+  if (typeof value === 'string' && value.startsWith('#ref:')) return nameOf(value.slice(5));
   if (typeof value === 'object') {
     const object = value as { id?: string; name?: string; $type?: string };
     return object.name || object.id || object.$type || JSON.stringify(value);
