@@ -1,0 +1,44 @@
+import type { CommentRecord, CommentStore } from '../port.js';
+import { toMs, type MongoDatabase } from './mongo-database.js';
+import type { CommentDoc } from './schemas.js';
+
+export class MongoCommentStore implements CommentStore {
+  constructor(private readonly db: MongoDatabase) {}
+
+  private get comments() {
+    return this.db.models.comments;
+  }
+
+  async add(comment: CommentRecord): Promise<void> {
+    const doc: CommentDoc = {
+      _id: comment.id,
+      instanceId: comment.instanceId,
+      taskId: comment.taskId,
+      text: comment.text,
+      author: comment.author,
+      organisation: comment.organisation,
+      at: comment.at,
+      atMs: toMs(comment.at, 'at'),
+      visibleTo: comment.visibleTo === null ? null : [...comment.visibleTo],
+    };
+    await this.db.run(() => this.comments.insertMany([doc], { lean: true }));
+  }
+
+  async list(instanceId: string): Promise<CommentRecord[]> {
+    const docs = await this.db.run(() => this.comments.find({ instanceId }).sort({ atMs: 1, _id: 1 }).lean<CommentDoc[]>().exec());
+    return docs.map(toComment);
+  }
+}
+
+function toComment(doc: CommentDoc): CommentRecord {
+  return {
+    id: doc._id,
+    instanceId: doc.instanceId,
+    taskId: doc.taskId,
+    text: doc.text,
+    author: doc.author,
+    organisation: doc.organisation,
+    at: doc.at,
+    visibleTo: doc.visibleTo === null || doc.visibleTo === undefined ? null : [...doc.visibleTo],
+  };
+}
