@@ -23,6 +23,7 @@ import { systemClock, type Clock } from './clock.js';
 import { ConfigError, type Config } from './config.js';
 import { createDeploymentService } from './definitions/deployment-service.js';
 import { createWorkingDayCalendar } from './engine/working-days.js';
+import { ConflictError } from './errors.js';
 import { createApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import type { Connector } from './runtime/connectors/connector.js';
@@ -31,12 +32,14 @@ import { createWebhookConnector } from './runtime/connectors/webhook-connector.j
 import { createRetentionService } from './runtime/retention-service.js';
 import { createRuntime } from './runtime/runtime.js';
 import type { Store } from './store/port.js';
+import { openMongoStore } from './store/mongo/mongo-store.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 
 export interface StartOptions {
   /** Default the system clock; tests pass a ManualClock to move time. */
   clock?: Clock;
-  /** A store the caller opened (and closes); default the SQLite file in config.dataDir. */
+  /** A store the caller opened (and closes); default MongoDB at MONGODB_URI when set, else
+   * the SQLite file in config.dataDir. */
   store?: Store;
   /** Default a pino logger at config.logLevel on stdout. */
   logger?: Logger;
@@ -76,11 +79,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const logger = options.logger ?? pino({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
   const ids = randomUUID;
-  if (options.store === undefined && config.mongodbUri !== undefined) {
-    throw new ConfigError('MONGODB_URI', 'is set, but this build has no MongoDB adapter; unset it to use the embedded SQLite store');
-  }
   const ownStore = options.store === undefined;
-  const store = options.store ?? (await openSqliteStore({ file: path.join(config.dataDir, 'samenspel.db'), synchronous: config.sqliteSync }));
+  const store = options.store ?? (await openOwnStore(config));
+  logger.info({ store: store.kind }, store.kind === 'mongodb' ? 'store: MongoDB (MONGODB_URI)' : 'store: SQLite');
 
   const stops: (() => Promise<void> | void)[] = [];
   try {
@@ -149,7 +150,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const authenticator: Authenticator = oidc ?? sessions;
 
     if (existsSync(config.processesDir) && statSync(config.processesDir).isDirectory()) {
-      const deployed = await deployments.deployDirectory(config.processesDir, SYSTEM_ACTOR);
+      const deployed = await deployDirectoryOnce(() => deployments.deployDirectory(config.processesDir, SYSTEM_ACTOR));
       for (const process of deployed.filter((entry) => entry.unchanged !== true)) {
         await audit.record({
           at: clock.now().toISOString(),
@@ -229,6 +230,28 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     for (const stop of stops.reverse()) await Promise.resolve(stop()).catch(() => undefined);
     if (ownStore) await store.close().catch(() => undefined);
     throw err;
+  }
+}
+
+/** MongoDB when MONGODB_URI is set (several nodes share it), else the embedded SQLite file. */
+async function openOwnStore(config: Config): Promise<Store> {
+  if (config.mongodbUri !== undefined) return openMongoStore({ uri: config.mongodbUri });
+  return openSqliteStore({ file: path.join(config.dataDir, 'samenspel.db'), synchronous: config.sqliteSync });
+}
+
+/**
+ * Deploys the processes directory at start. Nodes that start together on one database race
+ * for the same new versions; the loser's ConflictError means another node deployed them, so
+ * it deploys again and finds them unchanged.
+ */
+async function deployDirectoryOnce<T>(deploy: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deploy();
+    } catch (err) {
+      if (!(err instanceof ConflictError) || attempt >= 5) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
   }
 }
 

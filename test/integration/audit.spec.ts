@@ -77,7 +77,8 @@ describe('integration: audit log', () => {
     expect(verify.body.lastHash).to.match(/^[0-9a-f]{64}$/);
   });
 
-  it('should refuse to change an audit row through the database triggers', () => {
+  it('should refuse to change an audit row through the database triggers', function () {
+    if (t.storeKind !== 'sqlite') this.skip(); // MongoDB has no triggers: the database user's rights refuse it (docs/operations.md)
     const db = new Database(t.dbFile);
     try {
       expect(() => db.prepare("UPDATE audit_entries SET actor = 'iemand' WHERE seq = 3").run()).to.throw(/append-only/);
@@ -88,13 +89,7 @@ describe('integration: audit log', () => {
   });
 
   it('should detect a row changed by an attacker who drops the triggers, and keep serving', async () => {
-    const db = new Database(t.dbFile);
-    try {
-      db.exec('DROP TRIGGER audit_entries_no_update');
-      db.prepare("UPDATE audit_entries SET actor = 'iemand-anders' WHERE seq = 4").run();
-    } finally {
-      db.close();
-    }
+    await t.tamperAuditEntry(4, 'iemand-anders');
     const verify = await t.call('GET', '/api/audit/verify', { as: 'auditor' });
     expect(verify.status).to.equal(200);
     expect(verify.body.valid).to.equal(false);

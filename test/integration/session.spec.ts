@@ -11,7 +11,7 @@ describe('integration: session and health', () => {
   it('should answer GET /api/health without authentication with the store and version', async () => {
     const health = await t.call('GET', '/api/health', { as: false });
     expect(health.status).to.equal(200);
-    expect(health.body).to.deep.equal({ status: 'ok', store: 'sqlite', version: '0.1.0' });
+    expect(health.body).to.deep.equal({ status: 'ok', store: t.storeKind, version: '0.1.0' });
   });
 
   it('should sign a demo user in with password = user name and give a token that expires after the configured time', async () => {

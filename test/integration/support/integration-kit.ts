@@ -2,6 +2,10 @@
  * One real Samenspel server per spec file: startServer on 127.0.0.1 port 0, a temporary
  * data directory and processes folder, a ManualClock, cheap scrypt, a silent log and a
  * webhook receiver the tests can make fail. Requests go through real HTTP with fetch.
+ *
+ * The store is SQLite (a file in the data directory), or MongoDB when
+ * SAMENSPEL_TEST_STORE=mongodb: MONGODB_URI when set, else a jongodb test server, with a
+ * database of its own per server.
  */
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -9,12 +13,31 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import mongoose from 'mongoose';
 import { pino } from 'pino';
 import { hashPassword, TEST_SCRYPT } from '../../../src/access/password-hashing.js';
 import { ManualClock } from '../../../src/clock.js';
 import { loadConfig, type Config } from '../../../src/config.js';
 import { startServer, type RunningServer } from '../../../src/server.js';
+import { openMongoStore } from '../../../src/store/mongo/mongo-store.js';
+import { testMongoUri, uniqueDatabaseUri } from '../../support/jongodb.js';
+import { startSyncCounter, type SyncCounter } from './mongo-counter.js';
 import { PROCESS_FILES } from './processes.js';
+
+/** The store the test servers run on: SAMENSPEL_TEST_STORE=mongodb, else SQLite. */
+export const TEST_STORE: 'sqlite' | 'mongodb' = process.env.SAMENSPEL_TEST_STORE === 'mongodb' ? 'mongodb' : 'sqlite';
+
+type Table = 'instances' | 'definition_versions' | 'audit_entries' | 'tasks' | 'drafts' | 'comments';
+
+/** The MongoDB collection that holds what a SQLite table holds. */
+const COLLECTION_OF: Record<Table, string> = {
+  instances: 'instances',
+  definition_versions: 'definitions',
+  audit_entries: 'audit_entries',
+  tasks: 'tasks',
+  drafts: 'drafts',
+  comments: 'comments',
+};
 
 export const DEMO_USER_IDS = [
   'vt-frontoffice',
@@ -67,14 +90,22 @@ export interface TestServer {
   clock: ManualClock;
   config: Config;
   dataDir: string;
+  /** The SQLite file (absent when the server runs on MongoDB). */
   dbFile: string;
+  /** Which store the server runs on (TEST_STORE). */
+  storeKind: 'sqlite' | 'mongodb';
+  /** The database of this server when it runs on MongoDB. */
+  mongoUri: string | undefined;
   webhook: WebhookReceiver;
   call<T = any>(method: string, urlPath: string, options?: CallOptions): Promise<ApiAnswer<T>>;
   token(user: string): Promise<string>;
   /** Adds a local user whose password is their id (written straight into the store). */
   addUser(user: { id: string; roles: string[]; organisation: string | null; groups: string[] }): Promise<void>;
-  /** Row count of a table, read over a separate SQLite connection (not audited). */
-  count(table: 'instances' | 'definition_versions' | 'audit_entries' | 'tasks' | 'drafts' | 'comments'): number;
+  /** Row count of a table, read over a separate connection (not audited). */
+  count(table: Table): number;
+  /** An attacker with database access changes the actor of an audit entry (SQLite: after
+   * dropping the trigger that refuses it). */
+  tamperAuditEntry(seq: number, actor: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -108,6 +139,7 @@ export async function startTestServer(options: { env?: Record<string, string>; f
   for (const [name, content] of Object.entries(options.files ?? PROCESS_FILES)) await writeFile(path.join(processesDir, name), content);
 
   const hook = await startWebhookReceiver();
+  const mongoUri = TEST_STORE === 'mongodb' ? uniqueDatabaseUri(await testMongoUri(), 'samenspel_it') : undefined;
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -117,13 +149,15 @@ export async function startTestServer(options: { env?: Record<string, string>; f
     SAMENSPEL_TIMER_POLL_MS: '25',
     SAMENSPEL_WEBHOOKS: JSON.stringify({ politie: { url: hook.receiver.url, secret: 'test-secret-0123456789' } }),
     SAMENSPEL_WEBHOOK_TIMEOUT_MS: '2000',
+    ...(mongoUri === undefined ? {} : { MONGODB_URI: mongoUri }),
     ...options.env,
   });
   const clock = new ManualClock(START_TIME);
   const server = await startServer(config, { clock, scrypt: TEST_SCRYPT, logger: pino({ level: 'silent' }) });
   const baseUrl = `http://127.0.0.1:${server.port}`;
   const dbFile = path.join(dataDir, 'samenspel.db');
-  const reader = new Database(dbFile, { readonly: true, fileMustExist: true });
+  const reader = mongoUri === undefined ? new Database(dbFile, { readonly: true, fileMustExist: true }) : null;
+  const counter: SyncCounter | null = mongoUri === undefined ? null : await startSyncCounter(mongoUri);
   const tokens = new Map<string, { token: string; expiresAt: string }>();
 
   async function call<T = any>(method: string, urlPath: string, callOptions: CallOptions = {}): Promise<ApiAnswer<T>> {
@@ -157,6 +191,17 @@ export async function startTestServer(options: { env?: Record<string, string>; f
   }
 
   async function addUser(user: { id: string; roles: string[]; organisation: string | null; groups: string[] }): Promise<void> {
+    if (mongoUri !== undefined) {
+      const store = await openMongoStore({ uri: mongoUri });
+      try {
+        const { id, roles, organisation, groups } = user;
+        const passwordHash = await hashPassword(id, TEST_SCRYPT);
+        await store.users.putUser({ id, name: id, passwordHash, roles, organisation, groups, disabled: false, createdAt: clock.now().toISOString() });
+      } finally {
+        await store.close();
+      }
+      return;
+    }
     const writer = new Database(dbFile, { fileMustExist: true, timeout: 5000 });
     try {
       writer
@@ -174,13 +219,35 @@ export async function startTestServer(options: { env?: Record<string, string>; f
     config,
     dataDir,
     dbFile,
+    storeKind: TEST_STORE,
+    mongoUri,
     webhook: hook.receiver,
     call,
     token,
     addUser,
-    count: (table) => (reader.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n,
+    count: (table) =>
+      counter !== null ? counter.count(COLLECTION_OF[table]) : (reader!.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n,
+    async tamperAuditEntry(seq, actor) {
+      if (mongoUri !== undefined) {
+        const connection = await mongoose.createConnection(mongoUri).asPromise();
+        try {
+          await connection.db!.collection<{ _id: number }>('audit_entries').updateOne({ _id: seq }, { $set: { actor } });
+        } finally {
+          await connection.close();
+        }
+        return;
+      }
+      const db = new Database(dbFile);
+      try {
+        db.exec('DROP TRIGGER IF EXISTS audit_entries_no_update');
+        db.prepare('UPDATE audit_entries SET actor = ? WHERE seq = ?').run(actor, seq);
+      } finally {
+        db.close();
+      }
+    },
     async close() {
-      reader.close();
+      reader?.close();
+      await counter?.close();
       await server.close();
       await new Promise<void>((resolve) => {
         hook.server.closeAllConnections();
