@@ -54,6 +54,28 @@ export interface BuildResult {
   sizes: Record<string, { js: number; jsGzip: number; css: number; cssGzip: number }>;
 }
 
+/**
+ * CodeMirror (the FEEL fields of both properties panels) styles itself through style-mod,
+ * which writes a `<style>` element into a document - blocked by our CSP (`style-src
+ * 'self'`, no inline styles). style-mod already uses a constructed style sheet
+ * (`adoptedStyleSheets`, which CSP does not govern) for shadow roots; this patch lets it do
+ * the same for the document. The build fails if style-mod changes, so an upgrade cannot
+ * silently bring the inline styles back.
+ */
+const STYLE_MOD_CONDITION = 'if (!root.head && root.adoptedStyleSheets && win.CSSStyleSheet) {';
+export const styleModWithoutInlineStyles: esbuild.Plugin = {
+  name: 'style-mod-adopted-style-sheets',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]style-mod[\\/]src[\\/]style-mod\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!source.includes(STYLE_MOD_CONDITION)) {
+        throw new Error(`style-mod changed (${args.path}): review the patch in editor/build.ts that keeps CodeMirror's styles out of <style> elements`);
+      }
+      return { contents: source.replace(STYLE_MOD_CONDITION, 'if (root.adoptedStyleSheets && win.CSSStyleSheet) {'), loader: 'js' };
+    });
+  },
+};
+
 const COMPRESSIBLE = /\.(js|css|svg|json|ttf|eot)$/;
 
 /** Builds every page into `outdir` (emptied first) and writes its manifest. */
@@ -86,6 +108,7 @@ export async function buildEditor(options: { outdir?: string; minify?: boolean }
       preact: path.join(EDITOR_DIR, '..', 'node_modules', 'preact'),
     },
     define: { 'process.env.NODE_ENV': '"production"' },
+    plugins: [styleModWithoutInlineStyles],
     legalComments: 'linked',
     logLevel: 'warning',
   });

@@ -1,4 +1,5 @@
 /** Small readers over bpmn-js elements and bpmn-moddle objects the page needs. */
+import { translate } from './features/translate/index.js';
 
 export interface ModdleObject {
   $type: string;
@@ -87,9 +88,10 @@ export function slug(text: string): string {
     .slice(0, 60);
 }
 
-/** A readable label of a BPMN type: 'bpmn:UserTask' -> 'UserTask'. */
-export function shortType(type: string): string {
-  return type.replace(/^bpmn:/, '');
+/** A readable label of a BPMN type in the page's language: 'bpmn:UserTask' -> 'Gebruikerstaak'. */
+export function humanType(type: string): string {
+  const words = type.replace(/^bpmn:/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return translate(words.charAt(0).toUpperCase() + words.slice(1));
 }
 
 export function newDiagramXml(processId: string, name: string): string {

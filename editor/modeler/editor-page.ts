@@ -26,7 +26,7 @@ import {
   mainProcessId,
   newDiagramXml,
   referencedFormIds,
-  shortType,
+  humanType,
   slug,
   starterForm,
   type DiagramElement,
@@ -40,7 +40,7 @@ import samenspelLintingModule from './features/samenspel-linting/index.js';
 import type { LintProblem } from './features/samenspel-linting/SamenspelLinting.js';
 import supportedElementsModule from './features/supported-elements/index.js';
 import translateModule from './features/translate/index.js';
-import { t } from './messages.js';
+import { counted, t } from './messages.js';
 
 // ---------------------------------------------------------------- API shapes
 
@@ -83,8 +83,15 @@ type Source =
   | { kind: 'version'; version: number };
 
 // Services of the modeler, typed as far as the page uses them.
+interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
 interface Canvas {
   zoom(level?: number | 'fit-viewport', center?: 'auto' | { x: number; y: number }): number;
+  viewbox(box?: Box): Box & { scale: number; inner: Box; outer: Box };
   scrollToElement(element: unknown): void;
   resized(): void;
   getRootElement(): DiagramElement;
@@ -246,7 +253,10 @@ export class EditorPage {
       { class: 'zoom-controls' },
       iconButton(t('toolbar.zoomIn'), ICONS.zoomIn, 'zoom-in', () => this.zoomBy(1.2)),
       iconButton(t('toolbar.zoomOut'), ICONS.zoomOut, 'zoom-out', () => this.zoomBy(1 / 1.2)),
-      iconButton(t('toolbar.fit'), ICONS.fit, 'zoom-fit', () => this.canvas().zoom('fit-viewport', 'auto')),
+      iconButton(t('toolbar.fit'), ICONS.fit, 'zoom-fit', () => {
+        this.fit();
+        if (this.oldViewer) this.fit(this.oldViewer.get<Canvas>('canvas'), { left: 24, top: 40, right: 24, bottom: 24 });
+      }),
     );
 
     const filter = h('input', { type: 'search', class: 'sidebar-filter', placeholder: t('sidebar.filter'), 'aria-label': t('sidebar.filter') });
@@ -318,7 +328,6 @@ export class EditorPage {
       ],
       moddleExtensions: { zeebe: zeebeModdle },
       linting: { active: true },
-      minimap: { open: true },
       samenspelLinting: { connectorTypes: this.connectorTypes },
     } as any);
 
@@ -347,6 +356,22 @@ export class EditorPage {
 
   private canvas(): Canvas {
     return this.modeler.get<Canvas>('canvas');
+  }
+
+  /**
+   * Shows the whole diagram beside the palette (left) and above the lint button, at most
+   * at 100 %: what fit-viewport does, with room for what floats over the canvas.
+   */
+  private fit(canvas: Canvas = this.canvas(), margins = { left: 124, top: 24, right: 24, bottom: 60 }): void {
+    canvas.zoom('fit-viewport', 'auto');
+    const { inner, outer } = canvas.viewbox();
+    if (!inner.width || !inner.height || !outer.width) return;
+    const width = Math.max(100, outer.width - margins.left - margins.right);
+    const height = Math.max(100, outer.height - margins.top - margins.bottom);
+    const scale = Math.min(width / inner.width, height / inner.height, 1);
+    const x = inner.x - (margins.left + (width - inner.width * scale) / 2) / scale;
+    const y = inner.y - (margins.top + (height - inner.height * scale) / 2) / scale;
+    canvas.viewbox({ x, y, width: outer.width / scale, height: outer.height / scale });
   }
 
   private zoomBy(factor: number): void {
@@ -544,7 +569,7 @@ export class EditorPage {
     this.source = source;
     this.serverVerdict = null;
     this.lastSavedAt = null;
-    this.canvas().zoom('fit-viewport', 'auto');
+    this.fit();
     this.renderTitle();
     this.renderStatus();
     this.renderFormTab();
@@ -656,7 +681,7 @@ export class EditorPage {
           { class: `server-verdict ${verdict.valid ? 'valid' : 'invalid'}`, 'data-testid': 'server-verdict', 'data-valid': String(verdict.valid) },
           icon(verdict.valid ? ICONS.ok : ICONS.error),
           h('strong', {}, t('problems.server')),
-          h('span', {}, verdict.valid ? t('problems.serverValid') : t('problems.serverInvalid', { count: errorsOnServer.length })),
+          h('span', {}, verdict.valid ? t('problems.serverValid') : t('problems.serverInvalid', { count: counted('error', errorsOnServer.length) })),
           h('span', { class: 'muted' }, t('problems.checkedAt', { time: formatTime(verdict.at) })),
         ),
       );
@@ -665,7 +690,7 @@ export class EditorPage {
     if (this.problems.length === 0) {
       rows.push(h('div', { class: 'no-problems', 'data-testid': 'no-problems' }, icon(ICONS.ok), t('problems.none')));
     } else {
-      rows.push(h('div', { class: 'problem-summary muted' }, t('problems.summary', { errors, warnings })));
+      rows.push(h('div', { class: 'problem-summary muted' }, t('problems.summary', { errors: counted('error', errors), warnings: counted('warning', warnings) })));
       for (const problem of this.problems) rows.push(this.problemRow(problem, false));
     }
     replace(this.el.bottomBody, h('div', { class: 'problem-list', 'data-testid': 'problem-list' }, rows));
@@ -855,7 +880,7 @@ export class EditorPage {
       this.lastSavedAt = new Date();
       this.modeler.get<{ markSaved(): void }>('changeTracker').markSaved();
       const errors = saved.problems.filter((p) => p.severity === 'error').length;
-      toast('success', t('save.done', { key }), errors ? t('save.withProblems', { count: errors }) : undefined);
+      toast('success', t('save.done', { key }), errors ? t('save.withProblems', { count: counted('error', errors) }) : undefined);
       this.drafts = [...this.drafts.filter((d) => d.key !== key), saved];
       this.renderTitle();
       this.renderProcessList();
@@ -874,7 +899,7 @@ export class EditorPage {
       const verdict = await api.post<{ valid: boolean; problems: ServerProblem[] }>('/api/validate', { xml, forms: this.formsToSend() });
       this.serverVerdict = { ...verdict, at: new Date() };
       const errors = verdict.problems.filter((p) => p.severity === 'error').length;
-      toast(verdict.valid ? 'success' : 'error', verdict.valid ? t('validate.done.valid') : t('validate.done.invalid', { count: errors }));
+      toast(verdict.valid ? 'success' : 'error', verdict.valid ? t('validate.done.valid') : t('validate.done.invalid', { count: counted('error', errors) }));
       this.showBottom('problems');
       return verdict.valid;
     } catch (err) {
@@ -906,7 +931,7 @@ export class EditorPage {
     } catch (err) {
       if (err instanceof ApiError && err.status === 422) {
         this.serverVerdict = { valid: false, problems: err.details.map((d) => ({ elementId: d.elementId ?? null, rule: d.rule ?? 'server', message: d.message, severity: 'error' as const })), at: new Date() };
-        toast('error', t('deploy.refused', { count: err.details.length }));
+        toast('error', t('deploy.refused', { count: counted('error', err.details.length) }));
         this.showBottom('problems');
       } else {
         toastError(err);
@@ -940,6 +965,8 @@ export class EditorPage {
     try {
       const xml = await api.getText(`/api/definitions/${seg(this.key)}/versions/${seg(version)}/xml`);
       this.diffVersion = version;
+      this.modeler.get<{ select(element: unknown): void }>('selection').select(null);
+      this.el.canvas.closest('.editor-page')?.classList.add('comparing');
       this.el.oldCanvas.hidden = false;
       this.el.canvasLabels.hidden = false;
       replace(this.el.canvasLabels, h('span', { class: 'canvas-label' }, t('diff.old', { version })), h('span', { class: 'canvas-label' }, t('diff.new')));
@@ -948,8 +975,8 @@ export class EditorPage {
       this.oldViewer = new NavigatedViewer({ container: this.el.oldCanvas, additionalModules: [translateModule, diffMarkersModule], moddleExtensions: { zeebe: zeebeModdle } } as any);
       await this.oldViewer.importXML(xml);
       this.canvas().resized();
-      this.oldViewer.get<Canvas>('canvas').zoom('fit-viewport', 'auto');
-      this.canvas().zoom('fit-viewport', 'auto');
+      this.fit(this.oldViewer.get<Canvas>('canvas'), { left: 24, top: 40, right: 24, bottom: 24 });
+      this.fit(this.canvas(), { left: 24, top: 40, right: 24, bottom: 60 });
       this.bottomTab = 'changes';
       await this.updateDiff();
     } catch (err) {
@@ -968,8 +995,10 @@ export class EditorPage {
     this.el.canvasLabels.hidden = true;
     this.el.oldCanvas.replaceChildren();
     this.el.oldCanvas.parentElement?.classList.remove('split');
+    this.el.canvas.closest('.editor-page')?.classList.remove('comparing');
     this.modeler.get<{ clear(): void }>('diffMarkers').clear();
     this.canvas().resized();
+    this.fit();
     this.bottomTab = 'problems';
     this.renderBottom();
     this.renderToolbarState();
@@ -988,7 +1017,7 @@ export class EditorPage {
     this.modeler.get<{ mark(marks: Record<string, string[]>): void }>('diffMarkers').mark({ added, changed, layout });
     viewer.get<{ mark(marks: Record<string, string[]>): void }>('diffMarkers').mark({ removed, changed });
 
-    const describe = (object: { $type: string; id: string; name?: string }) => `${object.name || object.id} (${shortType(object.$type)})`;
+    const describe = (object: { $type: string; id: string; name?: string }) => `${object.name || object.id} (${humanType(object.$type)})`;
     const section = (kind: 'added' | 'removed' | 'changed' | 'layout', items: HTMLElement[]) =>
       items.length ? h('div', { class: `diff-section diff-section-${kind}`, 'data-kind': kind }, h('h4', {}, t(`diff.${kind}`), h('span', { class: 'count' }, String(items.length))), h('ul', {}, items)) : null;
     const entry = (id: string, text: string, detail?: HTMLElement | null) => h('li', { 'data-element-id': id }, h('button', { type: 'button', class: 'link', onclick: () => this.reveal(id) }, text), detail ?? null);
@@ -1066,8 +1095,8 @@ export class EditorPage {
         this.el.casesBar,
         icon(ICONS.cases),
         h('strong', {}, t('cases.title', { version })),
-        h('span', { 'data-testid': 'cases-summary', 'data-active': String(active), 'data-incidents': String(incidents) }, active || incidents ? t('cases.summary', { active, incidents }) : t('cases.none', { version })),
-        h('button', { type: 'button', class: 'btn btn-small', 'data-action': 'refresh-cases', onclick: () => void this.showCases() }, icon(ICONS.refresh), t('cases.refresh')),
+        h('span', { 'data-testid': 'cases-summary', 'data-active': String(active), 'data-incidents': String(incidents) }, active || incidents ? t('cases.summary', { active, incidents, incidentWord: t(incidents === 1 ? 'cases.incident.one' : 'cases.incident.many') }) : t('cases.none', { version })),
+        h('button', { type: 'button', class: 'btn btn-small btn-icon', 'data-action': 'refresh-cases', title: t('cases.refresh'), 'aria-label': t('cases.refresh'), onclick: () => void this.showCases() }, icon(ICONS.refresh)),
       );
     } catch (err) {
       toast('error', describeError(err));

@@ -14,9 +14,11 @@ import {
   dropUserTaskOnFlow,
   listedProblems,
   nudgeRight,
+  openGroup,
   openProcess,
   problemRow,
   saveDraft,
+  select,
   setCandidateGroups,
   setName,
   signOut,
@@ -46,6 +48,11 @@ describe('browser: process editor', function () {
     const { page } = kit;
     await page.goto(`${kit.server.baseUrl}/`);
     expect(await page.textContent('h1')).to.equal('Aanmelden');
+    await page.click('.lang-switch [data-lang=en]');
+    await page.waitForSelector('h1:text-is("Sign in")');
+    expect(await page.getAttribute('html', 'lang')).to.equal('en');
+    await page.click('.lang-switch [data-lang=nl]');
+    await page.waitForSelector('h1:text-is("Aanmelden")');
     await page.fill('#username', 'eigenaar');
     await page.fill('#password', 'fout');
     await page.click('button[type=submit]');
@@ -72,6 +79,15 @@ describe('browser: process editor', function () {
     expect(await page.getAttribute('[data-testid=problem-count]', 'data-errors')).to.equal('0');
     expect(await page.locator('[data-testid=version-list] [data-version="1"]').count()).to.equal(1);
     expect(await page.getAttribute('[data-testid=save-status]', 'data-state')).to.equal('clean');
+
+    // the properties panel shows the task's assignment, its FEEL due date styled by CodeMirror (no inline <style>)
+    await select(page, 'Task_zorgmelding_opstellen');
+    await openGroup(page, 'assignmentDefinition');
+    expect(await page.inputValue('#bio-properties-panel-assignmentDefinitionCandidateGroups')).to.equal('politie-basisteam');
+    const feel = page.locator('.properties [data-group-id="group-assignmentDefinition"] .cm-editor').first();
+    expect(await feel.evaluate((element) => getComputedStyle(element).display)).to.equal('flex');
+    expect(await feel.textContent()).to.contain('add working days');
+    await page.keyboard.press('Escape');
   });
 
   it('should add a user task through the palette, flag it until it has a candidate group, and link a new form', async () => {

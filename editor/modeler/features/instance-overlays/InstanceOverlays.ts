@@ -62,7 +62,7 @@ export default class InstanceOverlays {
         container.appendChild(badge('incidents', entry.incidents, translate(entry.incidents === 1 ? '{count} open incident' : '{count} open incidents', { count: String(entry.incidents) })));
       }
       const height = typeof element.height === 'number' ? element.height : 0;
-      this.overlays.add(element, OVERLAY_TYPE, { position: { bottom: height > 0 ? 10 : 0, left: -10 }, html: container, scale: { min: 0.6 } });
+      this.overlays.add(element, OVERLAY_TYPE, { position: { bottom: height > 0 ? 10 : 0, left: -10 }, html: container, scale: { min: 1, max: 1.6 } });
       drawn += 1;
     }
     this.shown = statistics;

@@ -14,10 +14,15 @@ const COUNTED: Record<string, (replacements: Record<string, string>) => string> 
       : `${errors} ${errors === '1' ? 'error' : 'errors'}, ${warnings} ${warnings === '1' ? 'warning' : 'warnings'}`,
 };
 
+/** 'User Task' -> 'User task': the properties panel's header spells types in Title Case. */
+function sentenceCase(text: string): string {
+  return text.charAt(0) + text.slice(1).toLowerCase().replace(/non interrupting/, 'non-interrupting');
+}
+
 export function translate(template: string, replacements: Record<string, string> = {}): string {
   const counted = COUNTED[template];
   if (counted) return counted(replacements);
-  const text = currentLang() === 'nl' ? (NL[template] ?? template) : template;
+  const text = currentLang() === 'nl' ? (NL[template] ?? NL[sentenceCase(template)] ?? template) : template;
   return text.replace(/{([^}]+)}/g, (match, key: string) => (key in replacements ? replacements[key] : match));
 }
 
