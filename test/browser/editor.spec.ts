@@ -10,7 +10,6 @@ import { expect } from 'chai';
 import { startBrowserKit, type BrowserKit } from './support/browser-kit.js';
 import {
   centerOf,
-  createFormForSelection,
   dropUserTaskOnFlow,
   listedProblems,
   nudgeRight,
@@ -95,6 +94,15 @@ describe('browser: process editor', function () {
     await zoomAt(page, 'Task_terugkoppeling_verwerken');
     await nudgeRight(page, 'End_verwerkt', 16);
     taskId = await dropUserTaskOnFlow(page, 'Flow_5');
+    await page.keyboard.press('Escape'); // leave the name editing that starts on a new shape
+
+    // what Samenspel does not run is not offered
+    await page.click('.djs-context-pad .entry[data-action="replace"]');
+    await page.waitForSelector('.djs-popup .entry[data-id="replace-with-service-task"]');
+    const offered = await page.locator('.djs-popup .entry').evaluateAll((entries) => entries.map((entry) => entry.getAttribute('data-id')));
+    expect(offered).to.include.members(['replace-with-task', 'replace-with-service-task', 'replace-with-send-task', 'replace-with-receive-task']);
+    expect(offered.filter((id) => /script|rule|call-activity|transaction|ad-hoc|loop|-mi$/.test(id ?? ''))).to.deep.equal([]);
+    await page.keyboard.press('Escape');
 
     // the problem appears: in the list and as a visible badge on the element
     await page.waitForSelector(problemRow(taskId, 'samenspel/user-task-assignment'));
@@ -110,7 +118,14 @@ describe('browser: process editor', function () {
     await page.waitForSelector(problemRow(taskId, 'samenspel/user-task-assignment'), { state: 'detached' });
     await page.waitForSelector(problemRow(taskId, 'samenspel/form-exists'));
 
-    formId = await createFormForSelection(page);
+    // the form editor opens on a starter form; its preview renders it as case workers will see it
+    await page.click('.right-tabs [data-tab=form]');
+    await page.click('[data-action=create-form]');
+    await page.waitForSelector('.form-dialog .fjs-editor-container');
+    await page.click('.form-dialog [data-tab=preview]');
+    await page.waitForSelector('[data-testid=form-preview] .fjs-form label:has-text("Toelichting")');
+    await page.click('[data-action=form-done]');
+    formId = (await page.textContent('[data-testid=linked-form-id]'))!.trim();
     expect(formId).to.equal('zorgmelding-politie-afspraken-vastleggen');
     await page.waitForSelector(problemRow(taskId, 'samenspel/form-exists'), { state: 'detached' });
     expect(await page.textContent('[data-testid=form-fields]')).to.contain('Toelichting');
