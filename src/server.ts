@@ -57,6 +57,12 @@ export interface RunningServer {
   app: Express;
   /** Runs retention now (the daily job does the same); returns how many cases were purged. */
   runRetention(): Promise<number>;
+  /**
+   * The timer scheduler's loop: `runDue` fires the timers due now and delivers hand-overs
+   * (what each tick of the loop does); `stop` ends the loop. Scenario tests stop it and
+   * call `runDue` after moving their ManualClock, so nothing races them.
+   */
+  scheduler: { runDue(): Promise<number>; stop(): Promise<void> };
   /** Stops the scheduler, the retention job and the server (open requests finish), then the store. */
   close(): Promise<void>;
 }
@@ -225,7 +231,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       return closing;
     };
 
-    return { url, port, app, runRetention, close };
+    const scheduler = { runDue: () => runtime.scheduler.runDue(), stop: () => runtime.scheduler.stop() };
+    return { url, port, app, runRetention, scheduler, close };
   } catch (err) {
     for (const stop of stops.reverse()) await Promise.resolve(stop()).catch(() => undefined);
     if (ownStore) await store.close().catch(() => undefined);

@@ -68,6 +68,8 @@ export interface PolicyContexts {
   'task.delegate': { task: TaskLike; target: DelegateTarget | null };
   /** POST /api/messages: hand-overs from outside systems. */
   'message.send': void;
+  /** GET /api/messages: the hand-overs cases sent, delivered or still waiting for a receiver. */
+  'message.list': void;
   'audit.read': void;
   'audit.verify': void;
   /** What retention would delete next, and running it by hand: administrators. */
@@ -263,6 +265,7 @@ const RULES: { [A in PolicyAction]: (principal: Principal, context: PolicyContex
   },
 
   'message.send': roles('administrator'),
+  'message.list': roles('administrator'),
   'audit.read': roles('auditor', 'administrator'),
   'audit.verify': roles('auditor'),
   'retention.read': roles('administrator'),

@@ -8,7 +8,7 @@ import { authorize, seesTask, type PolicyAction } from '../access/policy.js';
 import type { Principal } from '../access/principal.js';
 import { commentAudience, visibilityRules, visibleComments, visibleVariables, type VisibilityRules } from '../access/variable-visibility.js';
 import { NotFoundError } from '../errors.js';
-import type { CommentRecord, InstanceQuery, InstanceRecord, InstanceStatus, Store, TaskRecord, Variables } from '../store/port.js';
+import type { CommentRecord, InstanceQuery, InstanceRecord, InstanceStatus, OutboxQuery, Store, TaskRecord, Variables } from '../store/port.js';
 import type { Clock } from '../clock.js';
 import type { ModifyInstruction } from '../engine/engine-adapter.js';
 import type { Runtime } from './runtime.js';
@@ -270,6 +270,31 @@ export function createCaseService(options: CaseServiceOptions) {
 
     async sendMessage(principal: Principal, input: { name: string; correlationKey?: string | null; variables?: Variables }) {
       return guard(principal, 'message.send', { resource: `message/${input.name}` }, () => runtime.correlateMessage(input, principal.id));
+    },
+
+    /**
+     * The hand-overs cases sent (outbox), newest first: whether each was delivered and to
+     * whom, or why not yet and when the next attempt is. Without the message's variables.
+     */
+    async listMessages(principal: Principal, query: OutboxQuery) {
+      const page = await guard(principal, 'message.list', { resource: 'messages' }, () => store.outbox.list(query));
+      return {
+        items: page.items.map((message) => ({
+          id: message.id,
+          messageName: message.messageName,
+          correlationKey: message.correlationKey,
+          sourceInstanceId: message.sourceInstanceId,
+          sourceElementId: message.sourceElementId,
+          createdAt: message.createdAt,
+          state: message.state ?? 'pending',
+          attempts: message.attempts,
+          lastError: message.lastError,
+          nextAttemptAt: message.state === 'delivered' ? null : message.dueAt,
+          deliveredAt: message.deliveredAt ?? null,
+          deliveredTo: message.deliveredTo ?? [],
+        })),
+        nextCursor: page.nextCursor,
+      };
     },
 
     /** Throws the policy's error when the caller may not read the case (for other services). */

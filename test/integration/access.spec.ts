@@ -221,6 +221,7 @@ const ROWS: Row[] = [
     allowed: { admin: 200 },
     otherwise: 403,
   },
+  { name: 'GET /api/messages', method: 'GET', request: async () => ({ path: '/api/messages?state=pending' }), allowed: { admin: 200 }, otherwise: 403 },
   { name: 'GET /api/audit', method: 'GET', request: async () => ({ path: '/api/audit?limit=5' }), allowed: only(['auditor', 'admin'], 200), otherwise: 403 },
   { name: 'GET /api/audit/verify', method: 'GET', request: async () => ({ path: '/api/audit/verify' }), allowed: { auditor: 200 }, otherwise: 403 },
   { name: 'GET /api/retention/due', method: 'GET', request: async () => ({ path: '/api/retention/due' }), allowed: { admin: 200 }, otherwise: 403 },

@@ -45,6 +45,7 @@ const ADDED_ROUTES = [
   'GET /api/retention/due',
   'GET /api/definitions/{key}/versions/{version}/statistics',
   'POST /api/retention/run',
+  'GET /api/messages',
 ];
 
 describe('integration: OpenAPI document', () => {

@@ -288,6 +288,12 @@ describe('policy', () => {
       expect(can(admin, 'message.send')).to.equal(true);
       expect(can(agent, 'message.send')).to.equal(false);
     });
+
+    it('should let only administrators list the hand-overs cases sent', () => {
+      expect(can(admin, 'message.list')).to.equal(true);
+      expect(can(agent, 'message.list')).to.equal(false);
+      expect(can(auditor, 'message.list')).to.equal(false);
+    });
   });
 
   describe('several roles', () => {
