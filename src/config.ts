@@ -37,6 +37,7 @@ const schema = z
       .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))
       .pipe(z.array(isoDate)),
     SAMENSPEL_SQLITE_SYNC: z.enum(['full', 'normal']).default('full'),
+    SAMENSPEL_SQLITE_BUSY_MS: positiveInt.default(5000),
     SAMENSPEL_ENGINE_CACHE: z.coerce.number().int().min(0).max(10_000).default(100),
     SAMENSPEL_RETENTION_DAYS: positiveInt.default(3650),
     SAMENSPEL_WEBHOOKS: z
@@ -85,6 +86,8 @@ export interface Config {
    * loss, for about half the write cost.
    */
   sqliteSync: 'FULL' | 'NORMAL';
+  /** How long a SQLite write waits for another connection's lock before answering 503. */
+  sqliteBusyMs: number;
   /** Idle engines kept in memory (about 0.5 MB each) to skip recovery on the next command. */
   engineCacheSize: number;
   webhooks: Record<string, { url: string; secret: string }>;
@@ -130,6 +133,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     defaultRetentionDays: value.SAMENSPEL_RETENTION_DAYS,
     engineCacheSize: value.SAMENSPEL_ENGINE_CACHE,
     sqliteSync: value.SAMENSPEL_SQLITE_SYNC === 'normal' ? 'NORMAL' : 'FULL',
+    sqliteBusyMs: value.SAMENSPEL_SQLITE_BUSY_MS,
     webhooks: value.SAMENSPEL_WEBHOOKS,
     webhookTimeoutMs: value.SAMENSPEL_WEBHOOK_TIMEOUT_MS,
     oidc: value.SAMENSPEL_OIDC_ISSUER

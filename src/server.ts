@@ -243,7 +243,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 /** MongoDB when MONGODB_URI is set (several nodes share it), else the embedded SQLite file. */
 async function openOwnStore(config: Config): Promise<Store> {
   if (config.mongodbUri !== undefined) return openMongoStore({ uri: config.mongodbUri });
-  return openSqliteStore({ file: path.join(config.dataDir, 'samenspel.db'), synchronous: config.sqliteSync });
+  return openSqliteStore({ file: path.join(config.dataDir, 'samenspel.db'), synchronous: config.sqliteSync, busyTimeoutMs: config.sqliteBusyMs });
 }
 
 /**
