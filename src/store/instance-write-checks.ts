@@ -36,6 +36,15 @@ function checkBelongs(write: InstanceWrite): void {
   }
 }
 
+/** An imported instance: any revision from 1 on, its records its own. */
+export function checkRestore(write: InstanceWrite): void {
+  if (!Number.isInteger(write.instance.revision) || write.instance.revision < 1) {
+    throw new Error(`restore: instance ${write.instance.id} has no valid revision (${write.instance.revision})`);
+  }
+  if (write.consumesOutbox != null) throw new Error(`restore: instance ${write.instance.id} cannot consume a message`);
+  checkBelongs(write);
+}
+
 export function checkStartTimers(definitionKey: string, timers: TimerRecord[]): void {
   for (const timer of timers) checkStartTimer(definitionKey, timer);
 }

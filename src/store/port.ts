@@ -68,6 +68,8 @@ export interface DefinitionStore {
   addFormVersion(record: FormVersionRecord): Promise<void>;
   getFormVersion(formId: string, version: number): Promise<FormVersionRecord | null>;
   getLatestForm(formId: string): Promise<FormVersionRecord | null>;
+  /** Every version of every form, by formId then version (export: `npm run store:copy`). */
+  listForms(): Promise<FormVersionRecord[]>;
 }
 
 // ---------------------------------------------------------------- instances
@@ -277,6 +279,13 @@ export interface InstanceStore {
   create(write: InstanceWrite): Promise<void>;
   get(id: string): Promise<InstanceRecord | null>;
   /**
+   * Import (`npm run store:copy`, into an empty store): writes an instance exactly as another
+   * store holds it — any revision, purgedAt, leases, and its thrown messages with their
+   * delivery state (`state`, `deliveredAt`, `deliveredTo`) — with its tasks, timers,
+   * subscriptions and history (new seqs, in the given order). ConflictError when the id exists.
+   */
+  restore(write: InstanceWrite): Promise<void>;
+  /**
    * Saves `write.instance` (whose revision must be expectedRevision + 1) only if the
    * stored revision equals expectedRevision; otherwise throws ConflictError and writes
    * nothing.
@@ -404,6 +413,8 @@ export interface UserStore {
   deleteToken(hash: string): Promise<void>;
   /** Removes tokens that expired before `now`; returns how many. */
   deleteExpiredTokens(now: string): Promise<number>;
+  /** Every token, sorted by hash (export: `npm run store:copy`). */
+  listTokens(): Promise<TokenRecord[]>;
 }
 
 // ---------------------------------------------------------------- audit log
@@ -499,6 +510,8 @@ export interface CommentStore {
   add(comment: CommentRecord): Promise<void>;
   /** Oldest first (at, then id). */
   list(instanceId: string): Promise<CommentRecord[]>;
+  /** Every comment, by id, a page at a time (export: `npm run store:copy`). */
+  listAll(query: { limit?: number; cursor?: string }): Promise<Page<CommentRecord>>;
 }
 
 export interface Store {

@@ -1668,6 +1668,89 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
       });
     });
 
+    // ------------------------------------------------------------ export and import (store:copy)
+
+    describe('export and import', function () {
+      it('should list every form version by form id and version', async function () {
+        expect(await store.definitions.listForms()).to.deep.equal([]);
+        const b2 = makeForm({ formId: 'b', version: 2 });
+        const a1 = makeForm({ formId: 'a', version: 1 });
+        const b1 = makeForm({ formId: 'b', version: 1 });
+        for (const form of [b2, a1, b1]) await store.definitions.addFormVersion(form);
+
+        expect(await store.definitions.listForms()).to.deep.equal([a1, b1, b2]);
+      });
+
+      it('should list every token by hash', async function () {
+        expect(await store.users.listTokens()).to.deep.equal([]);
+        const tokens = [makeToken({ hash: 'c'.repeat(64) }), makeToken({ hash: 'a'.repeat(64) }), makeToken({ hash: 'b'.repeat(64), expiresAt: at(-10) })];
+        for (const token of tokens) await store.users.addToken(token);
+
+        expect(await store.users.listTokens()).to.deep.equal([tokens[1], tokens[2], tokens[0]]);
+      });
+
+      it('should page through every comment by id, also those of unknown instances', async function () {
+        const instance = makeInstance();
+        const comments = ['c-3', 'c-1', 'c-5', 'c-2', 'c-4'].map((id, i) => makeComment(i === 2 ? makeInstance() : instance, { id, at: at(10 - i) }));
+        for (const comment of comments) await store.comments.add(comment);
+
+        const { items, sizes } = await allPages((cursor) => store.comments.listAll({ limit: 2, cursor }));
+
+        expect(sizes).to.deep.equal([2, 2, 1]);
+        expect(items).to.deep.equal([...comments].sort((a, b) => (a.id < b.id ? -1 : 1)));
+        expect(await rejection(store.comments.listAll({ cursor: 'garbage' }))).to.be.instanceOf(BadRequestError);
+      });
+
+      it('should restore an instance exactly: revision, purge time, leases, history order and messages with their delivery state', async function () {
+        const instance = makeInstance({ revision: 5, status: 'completed', endedAt: at(30), engineState: null, purgedAt: at(40), updatedAt: at(40) });
+        const task = makeTask(instance, { state: 'completed', completedAt: at(20), completedBy: 'anna' });
+        const timer = makeTimer(instance, { leaseOwner: 'node-1', leaseUntil: at(61) });
+        const subscription = makeSubscription(instance);
+        const delivered: OutboxRecord = {
+          ...makeOutbox(instance, { attempts: 2, lastError: 'no instance waited yet' }),
+          state: 'delivered',
+          deliveredAt: at(12),
+          deliveredTo: ['receiver-1', 'receiver-2'],
+        };
+        const pending = pendingOutbox(makeOutbox(instance, { messageName: 'Later', dueAt: at(50) }));
+        const history = [
+          makeEvent(instance, { type: 'started', at: at(0) }),
+          makeEvent(instance, { type: 'task-completed', at: at(20), data: { taskId: task.id } }),
+          makeEvent(instance, { type: 'completed', at: at(30), actor: null }),
+        ];
+
+        await store.instances.restore({ instance, tasks: [task], timers: [timer], subscriptions: [subscription], history, outbox: [delivered, pending] });
+
+        expect(await store.instances.get(instance.id)).to.deep.equal(instance);
+        expect(await store.instances.tasksOfInstance(instance.id)).to.deep.equal([task]);
+        expect(await store.instances.timersOfInstance(instance.id)).to.deep.equal([timer]);
+        expect(await store.instances.subscriptionsOfInstance(instance.id)).to.deep.equal([subscription]);
+        const restored = await store.instances.history(instance.id);
+        expect(restored.map(({ seq, ...event }) => event)).to.deep.equal(history);
+        expect(restored.map((e) => e.seq)).to.deep.equal([...restored.map((e) => e.seq)].sort((x, y) => x - y));
+        expect(await store.outbox.get(delivered.id)).to.deep.equal(delivered);
+        expect(await store.outbox.get(pending.id)).to.deep.equal(pending);
+        expect(ids(await store.outbox.due(at(100), 10))).to.deep.equal([pending.id]);
+        expect(await store.instances.endedBefore(instance.definitionKey, at(100), 10)).to.deep.equal([]);
+
+        const next = nextRevision(instance);
+        await store.instances.save(makeWrite(next, { timers: [timer], subscriptions: [subscription] }), 5);
+        expect((await store.instances.get(instance.id))?.revision).to.equal(6);
+      });
+
+      it('should refuse to restore an existing id with ConflictError, and a write that consumes a message', async function () {
+        const existing = await createInstance();
+
+        const duplicate = await rejection(store.instances.restore(makeWrite({ ...existing.instance, revision: 3 })));
+        const consuming = await rejection(store.instances.restore(makeWrite(makeInstance({ revision: 2 }), { consumesOutbox: 'x' })));
+
+        expect(duplicate).to.be.instanceOf(ConflictError);
+        expect(consuming).to.be.instanceOf(Error);
+        expect(consuming).not.to.be.instanceOf(ConflictError);
+        expect(await store.instances.get(existing.instance.id)).to.deep.equal(existing.instance);
+      });
+    });
+
     // ------------------------------------------------------------ durability and copies
 
     describe('durability', function () {

@@ -174,6 +174,26 @@ describe('mongodb store', function () {
     expect(new Set(history.map((e) => e.type)).size).to.equal(wins);
   });
 
+  it('should give each of 150 contested timer and message leases to exactly one of three handles', async function () {
+    this.timeout(60_000);
+    const handles = [await openStore(), await openStore(), await openStore()];
+    const instance = makeInstance();
+    const rounds = 75;
+    const timers = Array.from({ length: rounds }, () => makeTimer(instance, { dueAt: at(1) }));
+    const messages = Array.from({ length: rounds }, () => makeOutbox(instance, { dueAt: at(1) }));
+    await handles[0].instances.create(makeWrite(instance, { timers, outbox: messages }));
+
+    const winners = await Promise.all(
+      [...timers.map((t) => (n: number) => handles[n].timers.claim(t.id, `node-${n}`, at(2), at(3))),
+        ...messages.map((m) => (n: number) => handles[n].outbox.claim(m.id, `node-${n}`, at(2), at(3)))].map(async (claim) => {
+        const claims = await Promise.all([0, 1, 2].map((n) => claim(n)));
+        return claims.filter((c) => c !== null).length;
+      }),
+    );
+
+    expect(winners.filter((n) => n !== 1)).to.deep.equal([]);
+  });
+
   it('should chain audit appends of several store handles without gaps or forks', async function () {
     const handles = [await openStore(), await openStore(), await openStore()];
 

@@ -23,6 +23,10 @@ const MAX_APPEND_ATTEMPTS = 200;
  */
 export class MongoAuditStore implements AuditStore {
   private queue: Promise<unknown> = Promise.resolve();
+  /** The last entry this store appended: the next append tries to chain onto it without
+   * reading first (right unless another node appended meanwhile; then the insert fails on
+   * the seq and the append reads the real last entry). */
+  private last: { seq: number; hash: string } | null = null;
 
   constructor(private readonly db: MongoDatabase) {}
 
@@ -40,9 +44,14 @@ export class MongoAuditStore implements AuditStore {
 
   private async appendNow(entry: AuditEntryInput, hash: AuditHash): Promise<AuditEntry> {
     for (let attempt = 1; ; attempt++) {
-      const [last] = await this.db.run(() => this.entries.find({}).sort({ _id: -1 }).limit(1).lean<AuditDoc[]>().exec());
-      const seq = (last?._id ?? 0) + 1;
-      const prevHash = last?.hash ?? GENESIS_PREV_HASH;
+      let last = this.last;
+      if (last === null) {
+        const [doc] = await this.db.run(() => this.entries.find({}).sort({ _id: -1 }).limit(1).lean<AuditDoc[]>().exec());
+        last = doc ? { seq: doc._id, hash: doc.hash } : { seq: 0, hash: GENESIS_PREV_HASH };
+      }
+      this.last = null;
+      const seq = last.seq + 1;
+      const prevHash = last.hash;
       const digest = hash(prevHash, seq, entry);
       if (typeof digest !== 'string' || digest === '') {
         throw new Error(`audit: the hash function returned no hash for entry ${seq}`);
@@ -64,10 +73,12 @@ export class MongoAuditStore implements AuditStore {
       };
       try {
         await this.db.run(() => this.entries.insertMany([doc], { lean: true }));
+        this.last = { seq, hash: digest };
         return toAuditEntry(doc);
       } catch (error) {
         const lostRace = isDuplicateKey(error) || (error as { code?: string }).code === 'duplicate_id';
         if (!lostRace) throw error;
+        if (attempt === 1) continue; // chained onto a stale last entry: read the real one
         if (attempt >= MAX_APPEND_ATTEMPTS) {
           throw new UnavailableError('audit_contended', 'The audit log is too busy to append to right now.');
         }

@@ -1,4 +1,5 @@
-import type { CommentRecord, CommentStore } from '../port.js';
+import { decodeCursor, encodeCursor, pageLimit } from '../paging.js';
+import type { CommentRecord, CommentStore, Page } from '../port.js';
 import { toMs, type MongoDatabase } from './mongo-database.js';
 import type { CommentDoc } from './schemas.js';
 
@@ -27,6 +28,15 @@ export class MongoCommentStore implements CommentStore {
   async list(instanceId: string): Promise<CommentRecord[]> {
     const docs = await this.db.run(() => this.comments.find({ instanceId }).sort({ atMs: 1, _id: 1 }).lean<CommentDoc[]>().exec());
     return docs.map(toComment);
+  }
+
+  async listAll(query: { limit?: number; cursor?: string }): Promise<Page<CommentRecord>> {
+    const limit = pageLimit(query.limit);
+    const filter = query.cursor === undefined ? {} : { _id: { $gt: decodeCursor(query.cursor, ['string'])[0] as string } };
+    const docs = await this.db.run(() => this.comments.find(filter).sort({ _id: 1 }).limit(limit + 1).lean<CommentDoc[]>().exec());
+    const more = docs.length > limit;
+    const page = more ? docs.slice(0, limit) : docs;
+    return { items: page.map(toComment), nextCursor: more ? encodeCursor([page[page.length - 1]._id]) : null };
   }
 }
 

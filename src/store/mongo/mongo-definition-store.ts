@@ -51,7 +51,16 @@ export class MongoDefinitionStore implements DefinitionStore {
   }
 
   async listLatest(): Promise<DefinitionSummary[]> {
-    return (await this.latestDocs()).map((doc) => ({ key: doc.key, name: doc.name, latestVersion: doc.version }));
+    const groups = await this.db.run(() =>
+      this.definitions
+        .aggregate<{ _id: string; name: string; version: number }>([
+          { $sort: { key: 1, version: -1 } },
+          { $group: { _id: '$key', name: { $first: '$name' }, version: { $first: '$version' } } },
+          { $sort: { _id: 1 } },
+        ])
+        .exec(),
+    );
+    return groups.map((group) => ({ key: group._id, name: group.name, latestVersion: group.version }));
   }
 
   async latestVersions(): Promise<DefinitionVersionRecord[]> {
@@ -88,6 +97,11 @@ export class MongoDefinitionStore implements DefinitionStore {
   async getFormVersion(formId: string, version: number): Promise<FormVersionRecord | null> {
     const doc = await this.db.run(() => this.forms.findOne({ formId, version }).lean<FormDoc>().exec());
     return doc ? toForm(doc) : null;
+  }
+
+  async listForms(): Promise<FormVersionRecord[]> {
+    const docs = await this.db.run(() => this.forms.find({}).sort({ formId: 1, version: 1 }).lean<FormDoc[]>().exec());
+    return docs.map(toForm);
   }
 
   async getLatestForm(formId: string): Promise<FormVersionRecord | null> {

@@ -24,7 +24,7 @@
  * and an acknowledged write is never lost.
  */
 import { ConflictError, NotFoundError, UnavailableError } from '../../errors.js';
-import { checkCreate, checkSave } from '../instance-write-checks.js';
+import { checkCreate, checkRestore, checkSave } from '../instance-write-checks.js';
 import { decodeCursor, encodeCursor, pageLimit } from '../paging.js';
 import type {
   ElementStatistics,
@@ -70,9 +70,17 @@ const SWEEP_GRACE_MS = 2000;
 const SWEEP_INTERVAL_MS = 1000;
 const SWEEP_BATCH = 50;
 
+/** What the derived collections held before a write: known to its writer, not to others. */
+interface Previous {
+  timerIds: string[];
+  subscriptionIds: string[];
+}
+
 export class MongoInstanceStore implements InstanceStore {
   private lastSweep = 0;
   private sweeping: Promise<void> | null = null;
+  /** ensureApplied calls in flight, so that parallel reads of one instance's parts share one look. */
+  private readonly applying = new Map<string, Promise<InstanceDoc | null>>();
 
   constructor(
     private readonly db: MongoDatabase,
@@ -100,6 +108,7 @@ export class MongoInstanceStore implements InstanceStore {
    * with their delivery state): for `npm run store:copy` into an empty store.
    */
   async restore(write: InstanceWrite): Promise<void> {
+    checkRestore(write);
     await this.commit(write, null, { restore: true });
   }
 
@@ -107,7 +116,7 @@ export class MongoInstanceStore implements InstanceStore {
     const instance = write.instance;
     const revision = instance.revision;
     // Everything is converted (and every time checked) before the database is touched.
-    const fields = instanceFields(instance);
+    const fields = instanceFields(write);
     const tasks = write.tasks.map((task) => toTaskDoc(task, revision));
     const timers = write.timers.map((timer) => toTimerDoc(timer, revision));
     const subscriptions = write.subscriptions.map((sub) => toSubscriptionDoc(sub, revision));
@@ -118,6 +127,7 @@ export class MongoInstanceStore implements InstanceStore {
       await this.checkIdsFree(instance.id, tasks, timers, subscriptions, outbox);
       const history = await this.historyDocs(write);
       let reservation: Reservation | null = null;
+      let previous: Previous | undefined;
       if (write.consumesOutbox != null) reservation = await this.outbox.reserve(write.consumesOutbox, instance.id, revision);
       const journal: WriteJournal = {
         kind: 'write',
@@ -137,6 +147,7 @@ export class MongoInstanceStore implements InstanceStore {
         if (expectedRevision === null) {
           const doc: InstanceDoc = { _id: instance.id, ...fields, purgedAt: instance.purgedAt ?? null, dirty: true, journal };
           await this.models.instances.insertMany([doc], { lean: true });
+          previous = { timerIds: [], subscriptionIds: [] }; // a new instance replaces nothing
         } else {
           await this.commitSave(instance.id, fields, expectedRevision, journal);
         }
@@ -144,11 +155,15 @@ export class MongoInstanceStore implements InstanceStore {
         if (reservation) await this.outbox.unreserve(reservation).catch(() => undefined);
         throw error;
       }
-      await this.applyCommitted(instance.id, journal);
+      await this.applyCommitted(instance.id, journal, previous);
     });
   }
 
-  /** The conditional update that commits a save (after applying a journal left unapplied). */
+  /**
+   * The conditional update that commits a save (after applying a journal left unapplied).
+   * An updateOne: conditional writes never use findOneAndUpdate, whose match and update the
+   * jongodb test server does not make atomic.
+   */
   private async commitSave(id: string, fields: InstanceFields, expectedRevision: number, journal: WriteJournal): Promise<void> {
     for (let attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt++) {
       const result = await this.models.instances
@@ -204,6 +219,7 @@ export class MongoInstanceStore implements InstanceStore {
   private async allocateSeqs(count: number): Promise<number> {
     for (let attempt = 1; ; attempt++) {
       try {
+        // A findOneAndUpdate whose filter is only the id: $inc is atomic everywhere, also on jongodb.
         const counter = await this.models.counters
           .findOneAndUpdate({ _id: 'history' }, { $inc: { seq: count } }, { upsert: true, returnDocument: 'after' })
           .lean<{ seq: number }>()
@@ -218,16 +234,20 @@ export class MongoInstanceStore implements InstanceStore {
 
   /** Applies a journal right after its commit; if the database went away meanwhile, the
    * write is committed all the same and the journal is applied later by whoever comes next. */
-  private async applyCommitted(id: string, journal: Journal): Promise<void> {
+  private async applyCommitted(id: string, journal: Journal, previous?: Previous): Promise<void> {
     try {
-      await this.applyJournal(id, journal);
+      await this.applyJournal(id, journal, previous);
     } catch (error) {
       if (!isUnavailable(error)) throw error;
     }
   }
 
-  /** Applies a committed journal to the derived collections; safe to run twice or concurrently. */
-  private async applyJournal(instanceId: string, journal: Journal): Promise<void> {
+  /**
+   * Applies a committed journal to the derived collections; safe to run twice or
+   * concurrently. `previous` (known to the journal's own writer) spares the look for timers
+   * and subscriptions to remove; anyone else removes every older row of the instance.
+   */
+  private async applyJournal(instanceId: string, journal: Journal, previous?: Previous): Promise<void> {
     const { models } = this;
     const rev = journal.revision;
     if (journal.kind === 'write') {
@@ -237,11 +257,19 @@ export class MongoInstanceStore implements InstanceStore {
           const { _id, ...row } = doc;
           return { updateOne: { filter: newer(doc), update: { $set: row }, upsert: true } };
         });
+      const removed = (before: string[] | undefined, now: { _id: string }[]) => {
+        if (before === undefined) return { instanceId, rev: { $lt: rev } };
+        const kept = new Set(now.map((doc) => doc._id));
+        const gone = before.filter((id) => !kept.has(id));
+        return gone.length ? { _id: { $in: gone }, instanceId, rev: { $lt: rev } } : null;
+      };
       await applyOperations(models.tasks, upserts(journal.tasks));
       await applyOperations(models.timers, upserts(journal.timers));
-      await models.timers.deleteMany({ instanceId, rev: { $lt: rev } }).exec();
+      const oldTimers = removed(previous?.timerIds, journal.timers);
+      if (oldTimers) await models.timers.deleteMany(oldTimers).exec();
       await applyOperations(models.subscriptions, upserts(journal.subscriptions));
-      await models.subscriptions.deleteMany({ instanceId, rev: { $lt: rev } }).exec();
+      const oldSubscriptions = removed(previous?.subscriptionIds, journal.subscriptions);
+      if (oldSubscriptions) await models.subscriptions.deleteMany(oldSubscriptions).exec();
       await applyOperations(models.history, journal.history.map((doc) => ({ insertOne: { document: doc } })));
       await applyOperations(models.outbox, journal.outbox.map((doc) => ({ insertOne: { document: doc } })));
       if (journal.consumes) {
@@ -274,9 +302,20 @@ export class MongoInstanceStore implements InstanceStore {
    * committed write (and nothing of an uncommitted one).
    */
   async ensureApplied(instanceId: string): Promise<InstanceDoc | null> {
-    const doc = await this.models.instances.findOne({ _id: instanceId }).lean<InstanceDoc>().exec();
-    if (doc?.dirty && doc.journal) await this.applyJournal(doc._id, doc.journal);
-    return doc;
+    let pending = this.applying.get(instanceId);
+    if (!pending) {
+      pending = (async () => {
+        try {
+          const doc = await this.models.instances.findOne({ _id: instanceId }).lean<InstanceDoc>().exec();
+          if (doc?.dirty && doc.journal) await this.applyJournal(doc._id, doc.journal);
+          return doc;
+        } finally {
+          this.applying.delete(instanceId);
+        }
+      })();
+      this.applying.set(instanceId, pending);
+    }
+    return pending;
   }
 
   /**
@@ -516,7 +555,8 @@ export class MongoInstanceStore implements InstanceStore {
 type InstanceFields = Omit<InstanceDoc, '_id' | 'purgedAt' | 'dirty' | 'journal'>;
 
 /** The fields a write sets (save leaves purgedAt as it is). */
-function instanceFields(instance: InstanceRecord): InstanceFields {
+function instanceFields(write: InstanceWrite): InstanceFields {
+  const instance = write.instance;
   return {
     definitionKey: instance.definitionKey,
     definitionVersion: instance.definitionVersion,
@@ -534,6 +574,8 @@ function instanceFields(instance: InstanceRecord): InstanceFields {
     endedMs: toMsOrNull(instance.endedAt, 'endedAt'),
     ended: instance.status === 'completed' || instance.status === 'cancelled',
     updatedAt: instance.updatedAt,
+    timerIds: write.timers.map((timer) => timer.id),
+    subscriptionIds: write.subscriptions.map((subscription) => subscription.id),
   };
 }
 

@@ -60,17 +60,18 @@ export class MongoOutboxStore implements OutboxStore {
   async claim(id: string, owner: string, now: string, leaseUntil: string): Promise<OutboxRecord | null> {
     const nowMs = toMs(now, 'now');
     const leaseUntilMs = toMs(leaseUntil, 'leaseUntil');
-    const doc = await this.db.run(() =>
-      this.messages
-        .findOneAndUpdate(
+    // A conditional updateOne (atomic on every server), then the record as claimed.
+    return this.db.run(async () => {
+      const result = await this.messages
+        .updateOne(
           { _id: id, state: 'pending', $or: [...freeLease(nowMs), { leaseOwner: owner }] },
           { $set: { leaseOwner: owner, leaseUntil, leaseUntilMs }, $inc: { v: 1 } },
-          { returnDocument: 'after' },
         )
-        .lean<OutboxDoc>()
-        .exec(),
-    );
-    return doc ? toOutbox(doc) : null;
+        .exec();
+      if (result.matchedCount === 0) return null;
+      const doc = await this.messages.findOne({ _id: id }).lean<OutboxDoc>().exec();
+      return doc && doc.leaseOwner === owner ? toOutbox(doc) : null;
+    });
   }
 
   /**

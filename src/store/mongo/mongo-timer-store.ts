@@ -71,15 +71,17 @@ export class MongoTimerStore implements TimerStore {
         if (!current) return null;
         // The lease is free, expired at `now`, or the asking owner's own.
         const takeable = [{ leaseOwner: null }, { leaseUntilMs: null }, { leaseUntilMs: { $lte: nowMs } }, { leaseOwner: owner }];
-        const claimed = await this.timers
-          .findOneAndUpdate(
+        // A conditional updateOne (atomic on every server), then the record as claimed.
+        const result = await this.timers
+          .updateOne(
             { _id: id, dueMs: current.dueMs, $or: takeable },
             { $set: { leaseOwner: owner, leaseUntil, leaseUntilMs, readyMs: readyMs(current.dueMs, owner, leaseUntilMs) } },
-            { returnDocument: 'after' },
           )
-          .lean<TimerDoc>()
           .exec();
-        if (claimed) return toTimer(claimed);
+        if (result.matchedCount > 0) {
+          const claimed = await this.timers.findOne({ _id: id }).lean<TimerDoc>().exec();
+          return claimed && claimed.leaseOwner === owner ? toTimer(claimed) : null;
+        }
         // Either someone else holds a live lease, or a save moved the timer meanwhile: look again.
         const again = await this.timers.findOne({ _id: id }).lean<TimerDoc>().exec();
         if (!again || again.dueMs === current.dueMs) return null;

@@ -111,6 +111,10 @@ export interface InstanceDoc {
   ended: boolean;
   updatedAt: string;
   purgedAt: string | null;
+  /** Ids of the instance's timers and subscriptions as of this revision (for operators and
+   * checks; the derived rows are in `timers` and `subscriptions`). */
+  timerIds: string[];
+  subscriptionIds: string[];
   /** true while `journal` holds a committed write not yet applied to the derived collections. */
   dirty: boolean;
   journal: Journal | null;
@@ -136,6 +140,8 @@ const instanceSchema = new Schema<InstanceDoc>(
     ended: Boolean,
     updatedAt: String,
     purgedAt: str,
+    timerIds: [String],
+    subscriptionIds: [String],
     dirty: Boolean,
     journal: { type: Schema.Types.Mixed, default: null },
   },

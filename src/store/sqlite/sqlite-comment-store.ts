@@ -1,4 +1,5 @@
-import type { CommentRecord, CommentStore } from '../port.js';
+import { decodeCursor, encodeCursor, pageLimit } from '../paging.js';
+import type { CommentRecord, CommentStore, Page } from '../port.js';
 import { fromJson, toJson, toMs, type SqliteDatabase } from './sqlite-database.js';
 
 interface CommentRow {
@@ -15,6 +16,8 @@ interface CommentRow {
 export class SqliteCommentStore implements CommentStore {
   private readonly insertComment;
   private readonly selectComments;
+  private readonly selectAll;
+  private readonly selectAfter;
 
   constructor(private readonly sqlite: SqliteDatabase) {
     this.insertComment = sqlite.statement(
@@ -24,6 +27,8 @@ export class SqliteCommentStore implements CommentStore {
     this.selectComments = sqlite.statement<CommentRow>(
       `SELECT * FROM comments WHERE instance_id = ? ORDER BY at_ms, id`,
     );
+    this.selectAll = sqlite.statement<CommentRow>(`SELECT * FROM comments ORDER BY id LIMIT ?`);
+    this.selectAfter = sqlite.statement<CommentRow>(`SELECT * FROM comments WHERE id > ? ORDER BY id LIMIT ?`);
   }
 
   async add(comment: CommentRecord): Promise<void> {
@@ -43,6 +48,15 @@ export class SqliteCommentStore implements CommentStore {
 
   async list(instanceId: string): Promise<CommentRecord[]> {
     return this.sqlite.run(() => this.selectComments.all(instanceId)).map(toComment);
+  }
+
+  async listAll(query: { limit?: number; cursor?: string }): Promise<Page<CommentRecord>> {
+    const limit = pageLimit(query.limit);
+    const after = query.cursor === undefined ? null : (decodeCursor(query.cursor, ['string'])[0] as string);
+    const rows = this.sqlite.run(() => (after === null ? this.selectAll.all(limit + 1) : this.selectAfter.all(after, limit + 1)));
+    const more = rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    return { items: page.map(toComment), nextCursor: more ? encodeCursor([page[page.length - 1].id]) : null };
   }
 }
 

@@ -39,6 +39,7 @@ export class SqliteDefinitionStore implements DefinitionStore {
   private readonly insertForm;
   private readonly selectForm;
   private readonly selectLatestForm;
+  private readonly selectForms;
 
   constructor(private readonly sqlite: SqliteDatabase) {
     this.insertVersion = sqlite.statement(
@@ -68,6 +69,7 @@ export class SqliteDefinitionStore implements DefinitionStore {
     this.selectLatestForm = sqlite.statement<FormRow>(
       `SELECT * FROM form_versions WHERE form_id = ? ORDER BY version DESC LIMIT 1`,
     );
+    this.selectForms = sqlite.statement<FormRow>(`SELECT * FROM form_versions ORDER BY form_id, version`);
   }
 
   async addVersion(record: DefinitionVersionRecord): Promise<void> {
@@ -131,6 +133,10 @@ export class SqliteDefinitionStore implements DefinitionStore {
   async getLatestForm(formId: string): Promise<FormVersionRecord | null> {
     const row = this.sqlite.run(() => this.selectLatestForm.get(formId));
     return row ? toForm(row) : null;
+  }
+
+  async listForms(): Promise<FormVersionRecord[]> {
+    return this.sqlite.run(() => this.selectForms.all()).map(toForm);
   }
 }
 

@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError } from '../../errors.js';
-import { checkCreate, checkSave } from '../instance-write-checks.js';
+import { checkCreate, checkRestore, checkSave } from '../instance-write-checks.js';
 import { decodeCursor, encodeCursor, pageLimit } from '../paging.js';
 import type {
   ElementStatistics,
@@ -20,7 +20,7 @@ import type {
   Variables,
 } from '../port.js';
 import { fromJson, toJson, toMs, toMsOrNull, type SqliteDatabase } from './sqlite-database.js';
-import { CONSUME_OUTBOX_SQL, INSERT_OUTBOX_SQL, outboxParams } from './sqlite-outbox-store.js';
+import { CONSUME_OUTBOX_SQL, INSERT_OUTBOX_SQL, outboxParams, RESTORE_OUTBOX_SQL, restoredOutboxParams } from './sqlite-outbox-store.js';
 import { INSERT_TIMER_SQL, timerParams, toTimer, type TimerRow } from './sqlite-timer-store.js';
 
 interface InstanceRow {
@@ -152,6 +152,8 @@ export class SqliteInstanceStore implements InstanceStore {
   private readonly purgeOutbox;
   private readonly purgeIncidents;
   private readonly createTx;
+  private readonly restoreTx;
+  private readonly restoreOutbox;
   private readonly saveTx;
   private readonly purgeTx;
 
@@ -261,6 +263,12 @@ export class SqliteInstanceStore implements InstanceStore {
       this.insertInstance.run(instanceParams(write.instance));
       this.writeParts(write);
     });
+    this.restoreOutbox = sqlite.statement(RESTORE_OUTBOX_SQL);
+    this.restoreTx = sqlite.transaction((write: InstanceWrite) => {
+      this.insertInstance.run(instanceParams(write.instance));
+      this.writeParts({ ...write, outbox: [], consumesOutbox: undefined });
+      for (const message of write.outbox ?? []) this.restoreOutbox.run(restoredOutboxParams(message));
+    });
     this.saveTx = sqlite.transaction((write: InstanceWrite, expectedRevision: number) => {
       const changed = this.updateInstance.run({ ...instanceParams(write.instance), expectedRevision }).changes;
       if (changed === 0) {
@@ -335,6 +343,11 @@ export class SqliteInstanceStore implements InstanceStore {
   async create(write: InstanceWrite): Promise<void> {
     checkCreate(write);
     this.createTx(write);
+  }
+
+  async restore(write: InstanceWrite): Promise<void> {
+    checkRestore(write);
+    this.restoreTx(write);
   }
 
   async get(id: string): Promise<InstanceRecord | null> {

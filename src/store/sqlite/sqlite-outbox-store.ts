@@ -29,6 +29,14 @@ export const INSERT_OUTBOX_SQL = `INSERT INTO outbox (id, source_instance_id, so
     @correlationKey, @variables, @createdAt, @createdMs, @dueAt, @dueMs, @attempts, @lastError,
     @leaseOwner, @leaseUntil, @leaseUntilMs, 'pending', NULL, '[]')`;
 
+/** Inserts a message as an export holds it, with its delivery state (restore). */
+export const RESTORE_OUTBOX_SQL = `INSERT INTO outbox (id, source_instance_id, source_element_id, message_name,
+    correlation_key, variables, created_at, created_ms, due_at, due_ms, attempts, last_error,
+    lease_owner, lease_until, lease_until_ms, state, delivered_at, delivered_to)
+  VALUES (@id, @sourceInstanceId, @sourceElementId, @messageName,
+    @correlationKey, @variables, @createdAt, @createdMs, @dueAt, @dueMs, @attempts, @lastError,
+    @leaseOwner, @leaseUntil, @leaseUntilMs, @state, @deliveredAt, @deliveredTo)`;
+
 /** Takes a pending message for an instance write (exactly-once hand-over). */
 export const CONSUME_OUTBOX_SQL = `UPDATE outbox SET state = 'delivered', delivered_at = @at,
     delivered_to = json_array(@instanceId)
@@ -154,6 +162,15 @@ export function outboxParams(message: OutboxRecord) {
     leaseOwner: message.leaseOwner,
     leaseUntil: message.leaseUntil,
     leaseUntilMs: toMsOrNull(message.leaseUntil, 'leaseUntil'),
+  };
+}
+
+export function restoredOutboxParams(message: OutboxRecord) {
+  return {
+    ...outboxParams(message),
+    state: message.state ?? 'pending',
+    deliveredAt: message.deliveredAt ?? null,
+    deliveredTo: toJson(message.deliveredTo ?? []),
   };
 }
 

@@ -27,6 +27,7 @@ export class SqliteUserStore implements UserStore {
   private readonly selectToken;
   private readonly removeToken;
   private readonly removeExpiredTokens;
+  private readonly selectTokens;
 
   constructor(private readonly sqlite: SqliteDatabase) {
     this.upsertUser = sqlite.statement(
@@ -45,6 +46,7 @@ export class SqliteUserStore implements UserStore {
     this.selectToken = sqlite.statement<TokenRow>(`SELECT * FROM tokens WHERE hash = ?`);
     this.removeToken = sqlite.statement(`DELETE FROM tokens WHERE hash = ?`);
     this.removeExpiredTokens = sqlite.statement(`DELETE FROM tokens WHERE expires_ms < ?`);
+    this.selectTokens = sqlite.statement<TokenRow>(`SELECT * FROM tokens ORDER BY hash`);
   }
 
   async putUser(user: UserRecord): Promise<void> {
@@ -89,6 +91,10 @@ export class SqliteUserStore implements UserStore {
   async deleteExpiredTokens(now: string): Promise<number> {
     const nowMs = toMs(now, 'now');
     return this.sqlite.run(() => this.removeExpiredTokens.run(nowMs)).changes;
+  }
+
+  async listTokens(): Promise<TokenRecord[]> {
+    return this.sqlite.run(() => this.selectTokens.all()).map(toToken);
   }
 }
 

@@ -48,6 +48,9 @@ export class FakeUserStore implements UserStore {
     }
     return removed;
   }
+  async listTokens(): Promise<TokenRecord[]> {
+    return [...this.tokens.values()].sort((a, b) => (a.hash < b.hash ? -1 : 1)).map((token) => structuredClone(token));
+  }
 }
 
 export class FakeAuditStore implements AuditStore {
