@@ -217,13 +217,18 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const url = `http://${shownHost}:${port}`;
 
     let closing: Promise<void> | null = null;
+    /**
+     * Graceful shutdown: take no new work (no new connections, idle ones closed, the scheduler
+     * claims no further timers or messages), let running requests and the timer being fired
+     * finish (their saves free their leases; requests get CLOSE_GRACE_MS), then close the store.
+     */
     const close = () => {
       closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
         force.unref();
-        await stopped;
+        await Promise.all([stopped, runtime.scheduler.stop()]);
         clearTimeout(force);
         for (const stop of stops.reverse()) await stop();
         if (ownStore) await store.close();

@@ -15,6 +15,8 @@ export interface MessageStart {
 export class DefinitionRegistry {
   private compiled = new Map<string, Promise<CompiledDefinition>>();
   private messageStarts: Promise<Map<string, MessageStart[]>> | null = null;
+  /** The latest versions the message start index was built from. */
+  private builtFrom: string | null = null;
 
   constructor(
     private readonly store: DefinitionStore,
@@ -48,8 +50,17 @@ export class DefinitionRegistry {
     return entry;
   }
 
-  /** Latest-version processes that start with a message of this name. */
+  /**
+   * Latest-version processes that start with a message of this name. The index is checked
+   * against the store's latest versions on every use, so that a deploy through another node
+   * (several nodes on one database) counts at once.
+   */
   async startsFor(messageName: string): Promise<MessageStart[]> {
+    const latest = (await this.store.listLatest()).map((summary) => `${summary.key}@${summary.latestVersion}`).join('\n');
+    if (latest !== this.builtFrom) {
+      this.messageStarts = null;
+      this.builtFrom = latest;
+    }
     this.messageStarts ??= this.buildMessageStarts();
     const index = await this.messageStarts;
     return index.get(messageName) ?? [];

@@ -11,11 +11,15 @@ const MAX_BACKOFF_MS = 60 * 60 * 1000;
  * that no longer waits for it. A message nobody waits for is retried with backoff and
  * stays visible until it matches.
  */
-export async function deliverOutbox(ctx: RuntimeContext, options: { leaseMs: number; batchSize: number; onError?: (err: unknown) => void }): Promise<number> {
+export async function deliverOutbox(
+  ctx: RuntimeContext,
+  options: { leaseMs: number; batchSize: number; onError?: (err: unknown) => void; stopped?: () => boolean },
+): Promise<number> {
   let delivered = 0;
   const now = ctx.clock.now();
   const due = await ctx.store.outbox.due(now.toISOString(), options.batchSize);
   for (const candidate of due) {
+    if (options.stopped?.()) break; // stopping: take no further messages
     const claimed = await ctx.store.outbox.claim(candidate.id, ctx.nodeId, now.toISOString(), new Date(now.getTime() + options.leaseMs).toISOString());
     if (!claimed) continue;
     try {

@@ -29,7 +29,8 @@ export function createScheduler(ctx: RuntimeContext, options: SchedulerOptions):
   let running: Promise<unknown> | null = null;
   let stopped = true;
 
-  async function fireDueTimers(): Promise<number> {
+  /** `manual` for runDue() called by a test or at start-up, which runs even when stopped. */
+  async function fireDueTimers(manual: boolean): Promise<number> {
     let fired = 0;
     for (;;) {
       const now = ctx.clock.now();
@@ -37,6 +38,8 @@ export function createScheduler(ctx: RuntimeContext, options: SchedulerOptions):
       if (!due.length) return fired;
       let claimedAny = false;
       for (const candidate of due) {
+        // Stopping: take no further timers (the one being fired finishes, its lease goes with it).
+        if (stopped && !manual) return fired;
         const claimed = await ctx.store.timers.claim(
           candidate.id,
           ctx.nodeId,
@@ -56,9 +59,9 @@ export function createScheduler(ctx: RuntimeContext, options: SchedulerOptions):
     }
   }
 
-  async function runDue(): Promise<number> {
-    const fired = await fireDueTimers();
-    await deliverOutbox(ctx, options);
+  async function runDue(manual = true): Promise<number> {
+    const fired = await fireDueTimers(manual);
+    await deliverOutbox(ctx, { ...options, stopped: () => stopped && !manual });
     return fired;
   }
 
@@ -70,7 +73,7 @@ export function createScheduler(ctx: RuntimeContext, options: SchedulerOptions):
 
   function tick(): void {
     timer = null;
-    running = runDue()
+    running = runDue(false)
       .catch((err) => options.onError?.(err))
       .finally(() => {
         running = null;
@@ -100,6 +103,6 @@ export function createScheduler(ctx: RuntimeContext, options: SchedulerOptions):
       timer = null;
       if (running) await running;
     },
-    runDue,
+    runDue: () => runDue(true),
   };
 }

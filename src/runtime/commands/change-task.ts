@@ -16,14 +16,18 @@ async function changeAssignee(
 ): Promise<TaskRecord> {
   const task = await loadTask(ctx, taskId);
   return ctx.locks.run(task.instanceId, async () => {
-    const fresh = await loadTask(ctx, taskId);
-    if (fresh.state !== 'open') throw new ConflictError('task_not_open', `task "${taskId}" is already ${fresh.state}`);
-    const assignee = decide(fresh);
-    const instance = await loadInstance(ctx, fresh.instanceId);
-    const [timers, subscriptions] = await Promise.all([
+    // The instance first, then its parts: a task read before the instance could predate a
+    // change that another node saved in between, and this write would bring it back.
+    const instance = await loadInstance(ctx, task.instanceId);
+    const [tasks, timers, subscriptions] = await Promise.all([
+      ctx.store.instances.tasksOfInstance(instance.id),
       ctx.store.instances.timersOfInstance(instance.id),
       ctx.store.instances.subscriptionsOfInstance(instance.id),
     ]);
+    const fresh = tasks.find((candidate) => candidate.id === taskId);
+    if (!fresh) throw new ConflictError('task_not_open', `task "${taskId}" is no longer part of its case`);
+    if (fresh.state !== 'open') throw new ConflictError('task_not_open', `task "${taskId}" is already ${fresh.state}`);
+    const assignee = decide(fresh);
     const now = ctx.clock.now().toISOString();
     const changed: TaskRecord = { ...fresh, assignee };
     const write = {

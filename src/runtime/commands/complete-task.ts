@@ -20,12 +20,16 @@ export async function completeTask(ctx: RuntimeContext, taskId: string, submitte
   const task = await loadTask(ctx, taskId);
   assertOpen(task);
   return ctx.locks.run(task.instanceId, async () => {
-    const fresh = await loadTask(ctx, taskId);
+    // The instance first, then its tasks: a task read before the instance could predate a
+    // completion that another node saved in between (the save below is conditional on the
+    // revision read here, so nothing newer than that revision can slip in after).
+    const instance = await loadInstance(ctx, task.instanceId);
+    const current = await loadCurrent(ctx, instance);
+    const fresh = current.openTasks.find((candidate) => candidate.id === taskId) ?? (await loadTask(ctx, taskId));
     assertOpen(fresh);
-    const instance = await loadInstance(ctx, fresh.instanceId);
     const variables = await validateAgainstForm(ctx, fresh, instance, submitted);
     const now = ctx.clock.now().toISOString();
-    const result = await step(ctx, await loadCurrent(ctx, instance), { type: 'complete-task', executionId: fresh.executionId, variables }, {
+    const result = await step(ctx, current, { type: 'complete-task', executionId: fresh.executionId, variables }, {
       actor,
       completedTaskId: fresh.id,
       history: [{ instanceId: instance.id, at: now, type: 'task-completed', elementId: fresh.elementId, actor, data: { taskId: fresh.id } }],
