@@ -29,6 +29,8 @@ export const DEFAULT_OUTDIR = path.join(EDITOR_DIR, 'dist');
 export const ENTRY_POINTS: Readonly<Record<string, string>> = Object.freeze({
   signin: 'signin/main.ts',
   modeler: 'modeler/main.ts',
+  inbox: 'inbox/main.ts',
+  admin: 'admin/main.ts',
 });
 
 export interface PageAssets {

@@ -19,6 +19,7 @@ import { createCaseService } from '../runtime/case-service.js';
 import type { RetentionService } from '../runtime/retention-service.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { InstanceWrite, Store } from '../store/port.js';
+import { createReportService } from '../tasks/reports.js';
 import { createTaskService } from '../tasks/task-service.js';
 import { createHttpShell, type HttpShell } from './app-shell.js';
 import { bearerAuthenticate } from './bearer-auth.js';
@@ -34,6 +35,7 @@ import { instanceRoutes } from './routes/instances.routes.js';
 import { messageRoutes } from './routes/messages.routes.js';
 import { retentionRoutes } from './routes/retention.routes.js';
 import { sessionRoutes } from './routes/session.routes.js';
+import { reportRoutes } from './routes/reports.routes.js';
 import { taskRoutes } from './routes/tasks.routes.js';
 
 export interface AppDeps {
@@ -68,6 +70,7 @@ export function createApp(deps: AppDeps): Express {
   const guard = createGuard(audit);
   const cases = createCaseService({ store, runtime, guard, audit, clock, ids: deps.ids });
   const tasks = createTaskService({ store, runtime, cases, guard, audit, now: () => clock.now() });
+  const reports = createReportService({ store, guard, audit, now: () => clock.now() });
   const definitions = createDefinitionService({ store, deployments: deps.deployments, guard, clock });
   const operations = createOperations({
     store,
@@ -94,6 +97,7 @@ export function createApp(deps: AppDeps): Express {
   shell.mountRoutes(instanceRoutes({ cases, operations }));
   shell.mountRoutes(taskRoutes({ tasks }));
   shell.mountRoutes(messageRoutes({ cases }));
+  shell.mountRoutes(reportRoutes({ reports }));
   shell.mountRoutes(auditRoutes({ operations }));
   shell.mountRoutes(retentionRoutes({ operations }));
   if (deps.pages !== false) {

@@ -23,10 +23,12 @@ export interface Page {
   title: string;
 }
 
-/** The pages this server has. The inbox (`/tasks`) and admin (`/admin`) pages join here. */
+/** The pages this server has: sign-in, the process editor, the inbox and the admin pages. */
 export const PAGES: readonly Page[] = Object.freeze([
   { path: '/', entry: 'signin', title: 'Samenspel' },
   { path: '/editor', entry: 'modeler', title: 'Processen · Samenspel' },
+  { path: '/tasks', entry: 'inbox', title: 'Taken · Samenspel' },
+  { path: '/admin', entry: 'admin', title: 'Beheer · Samenspel' },
 ]);
 
 export const DEFAULT_DIST_DIR = fileURLToPath(new URL('../../editor/dist/', import.meta.url));

@@ -88,6 +88,39 @@ export function createTaskService(options: TaskServiceOptions) {
       });
     },
 
+    /** The diagram of the task's process version, for the read-only case view beside the form. */
+    async diagram(principal: Principal, id: string) {
+      return onTask(principal, 'task.read', id, async (task) => {
+        const definition = await runtime.definitions.version(task.definitionKey, task.definitionVersion);
+        const instance = await store.instances.get(task.instanceId);
+        const open = await store.instances.listTasks({ instanceId: task.instanceId, state: 'open', limit: 500 });
+        return {
+          definitionKey: task.definitionKey,
+          version: task.definitionVersion,
+          xml: definition.xml,
+          // Where the case stands: its open user tasks (other organisations' steps by element only).
+          activeElementIds: [...new Set(open.items.map((item) => item.elementId))],
+          status: instance?.status ?? 'active',
+        };
+      });
+    },
+
+    /**
+     * Colleagues the caller may hand the task to: case workers holding one of the task's
+     * candidate groups (the same rule the delegate command checks), never the caller.
+     * Audited as a read of the task.
+     */
+    async candidates(principal: Principal, id: string) {
+      return onTask(principal, 'task.read', id, async (task) => {
+        if (!principal.roles.includes('case-worker')) return { items: [] };
+        const users = await store.users.listUsers();
+        const items = users
+          .filter((user) => user.id !== principal.id && mayTakeTask(user, task))
+          .map((user) => ({ id: user.id, name: user.name, groups: user.groups.filter((group) => task.candidateGroups.includes(group)) }));
+        return { items };
+      });
+    },
+
     async claim(principal: Principal, id: string) {
       return onTask(principal, 'task.claim', id, async () => taskView(await runtime.claimTask(id, principal.id)));
     },

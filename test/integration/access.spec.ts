@@ -179,6 +179,8 @@ const ROWS: Row[] = [
   },
   { name: 'GET /api/tasks', method: 'GET', request: async () => ({ path: '/api/tasks' }), allowed: only(ALL, 200), otherwise: 0 },
   { name: 'GET /api/tasks/{id}', method: 'GET', request: async (_t, fx) => ({ path: `/api/tasks/${fx.taskId}` }), allowed: only(['admin', 'vt-triagist'], 200), otherwise: 404 },
+  { name: 'GET /api/tasks/{id}/diagram', method: 'GET', request: async (_t, fx) => ({ path: `/api/tasks/${fx.taskId}/diagram` }), allowed: only(['admin', 'vt-triagist'], 200), otherwise: 404 },
+  { name: 'GET /api/tasks/{id}/candidates', method: 'GET', request: async (_t, fx) => ({ path: `/api/tasks/${fx.taskId}/candidates` }), allowed: only(['admin', 'vt-triagist'], 200), otherwise: 404 },
   {
     name: 'POST /api/tasks/{id}/claim',
     method: 'POST',
@@ -221,6 +223,8 @@ const ROWS: Row[] = [
     allowed: { admin: 200 },
     otherwise: 403,
   },
+  { name: 'GET /api/reports/deadlines', method: 'GET', request: async () => ({ path: '/api/reports/deadlines' }), allowed: { admin: 200 }, otherwise: 403 },
+  { name: 'GET /api/handovers', method: 'GET', request: async () => ({ path: '/api/handovers' }), allowed: { admin: 200 }, otherwise: 403 },
   { name: 'GET /api/messages', method: 'GET', request: async () => ({ path: '/api/messages?state=pending' }), allowed: { admin: 200 }, otherwise: 403 },
   { name: 'GET /api/audit', method: 'GET', request: async () => ({ path: '/api/audit?limit=5' }), allowed: only(['auditor', 'admin'], 200), otherwise: 403 },
   { name: 'GET /api/audit/verify', method: 'GET', request: async () => ({ path: '/api/audit/verify' }), allowed: { auditor: 200 }, otherwise: 403 },

@@ -46,6 +46,10 @@ const ADDED_ROUTES = [
   'GET /api/definitions/{key}/versions/{version}/statistics',
   'POST /api/retention/run',
   'GET /api/messages',
+  'GET /api/tasks/{id}/diagram',
+  'GET /api/tasks/{id}/candidates',
+  'GET /api/reports/deadlines',
+  'GET /api/handovers',
 ];
 
 describe('integration: OpenAPI document', () => {

@@ -1,6 +1,6 @@
 import type { TaskService } from '../../tasks/task-service.js';
 import { defineRoute, type RouteDefinition } from '../route-registry.js';
-import { CompleteBody, CompleteResult, DelegateBody, Task, TaskDetail, TaskList, TaskListQuery, TaskParams } from '../schemas/task.schemas.js';
+import { CompleteBody, CompleteResult, DelegateBody, Task, TaskCandidates, TaskDetail, TaskDiagram, TaskList, TaskListQuery, TaskParams } from '../schemas/task.schemas.js';
 
 export function taskRoutes({ tasks }: { tasks: TaskService }): RouteDefinition[] {
   return [
@@ -22,6 +22,26 @@ export function taskRoutes({ tasks }: { tasks: TaskService }): RouteDefinition[]
       response: TaskDetail,
       errors: [404],
       handler: ({ principal, params }) => tasks.get(principal, params.id),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/tasks/:id/diagram',
+      summary: 'The diagram of the task\'s process version with where the case stands',
+      tags: ['Tasks'],
+      params: TaskParams,
+      response: TaskDiagram,
+      errors: [404],
+      handler: ({ principal, params }) => tasks.diagram(principal, params.id),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/tasks/:id/candidates',
+      summary: 'Colleagues the task can be handed to (case workers in one of its candidate groups)',
+      tags: ['Tasks'],
+      params: TaskParams,
+      response: TaskCandidates,
+      errors: [404],
+      handler: ({ principal, params }) => tasks.candidates(principal, params.id),
     }),
     defineRoute({
       method: 'post',

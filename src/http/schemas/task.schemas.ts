@@ -51,3 +51,17 @@ export const CompleteResult = z
     instance: z.object({ id: z.string(), status: z.enum(['active', 'completed', 'cancelled', 'incident']) }),
   })
   .meta({ id: 'CompletedTask' });
+
+export const TaskDiagram = z
+  .object({
+    definitionKey: z.string(),
+    version: z.number().int(),
+    xml: z.string().describe('The BPMN XML of the case\'s process version'),
+    activeElementIds: z.array(z.string()).describe('Elements with an open task in the case'),
+    status: z.string(),
+  })
+  .meta({ id: 'TaskDiagram' });
+
+export const TaskCandidates = z
+  .object({ items: z.array(z.object({ id: z.string(), name: z.string(), groups: z.array(z.string()) })) })
+  .meta({ id: 'TaskCandidates' });

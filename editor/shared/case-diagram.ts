@@ -1,0 +1,40 @@
+/**
+ * A read-only case diagram (bpmn-js NavigatedViewer: pan and zoom, no editing) with the
+ * elements where the case stands highlighted, shared by the inbox and the admin pages.
+ */
+import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
+import zeebeModdle from 'zeebe-bpmn-moddle/resources/zeebe.json';
+import { h } from './dom.js';
+
+export interface CaseDiagram {
+  element: HTMLElement;
+  show(xml: string, active: { elementId: string; label?: string }[]): Promise<void>;
+  destroy(): void;
+}
+
+export function caseDiagram(label: string): CaseDiagram {
+  const element = h('div', { class: 'case-diagram', role: 'group', 'aria-label': label });
+  const viewer = new NavigatedViewer({ container: element, moddleExtensions: { zeebe: zeebeModdle } } as any);
+  return {
+    element,
+    async show(xml, active) {
+      await viewer.importXML(xml);
+      const canvas = viewer.get('canvas') as any;
+      const overlays = viewer.get('overlays') as any;
+      const registry = viewer.get('elementRegistry') as any;
+      overlays.clear();
+      for (const { elementId, label: badge } of active) {
+        if (!registry.get(elementId)) continue;
+        canvas.addMarker(elementId, 'case-current');
+        if (badge) overlays.add(elementId, { position: { top: -12, right: 12 }, html: h('span', { class: 'case-badge' }, badge) });
+      }
+      canvas.zoom('fit-viewport', 'auto');
+    },
+    destroy() {
+      viewer.destroy();
+    },
+  };
+}
+
+/** Working days from today until `dueAt` in the Dutch calendar (negative when past). */
+export { dutchWorkingDays } from '../../src/engine/working-days.js';
