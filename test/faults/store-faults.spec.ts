@@ -10,6 +10,8 @@ import { expect } from 'chai';
 import { adhocXml } from '../integration/support/processes.js';
 import { startMelding, startTestServer, TEST_STORE, type ApiAnswer, type TestServer } from '../integration/support/integration-kit.js';
 
+const RACES = 15;
+
 describe('faults: the SQLite store locked mid-command', function () {
   this.timeout(60_000);
   if (TEST_STORE !== 'sqlite') return;
@@ -113,6 +115,50 @@ describe('faults: the SQLite store locked mid-command', function () {
       expect(expected[what], `${what} after the release: ${answer.status} ${answer.text.slice(0, 300)}`).to.include(answer.status);
     }
     expect(((stateOf(id).instance as { status: string }).status)).to.equal('cancelled');
+  });
+
+  it('should leave no half-applied command when the lock arrives while commands run (15 races)', async () => {
+    let applied = 0;
+    let refused = 0;
+    for (let round = 0; round < RACES; round++) {
+      const businessKey = `race-${round}`;
+      const { id, taskId } = await startMelding(t);
+      const before = stateOf(id);
+      // Both commands are in flight when the lock is taken a random moment later.
+      const start = t.call('POST', '/api/instances', { as: 'vt-frontoffice', json: { definitionKey: 'test-melding', businessKey, variables: {} } });
+      const complete = t.call('POST', `/api/tasks/${taskId}/complete`, { as: 'vt-triagist', json: { variables: { urgentie: 'acuut' } } });
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 15));
+      lock();
+      const holding = new Promise((resolve) => setTimeout(resolve, 350));
+      const [started, completed] = await Promise.all([start, complete]);
+      await holding;
+      release();
+      for (const answer of [started, completed]) {
+        expect([200, 201, 503], answer.text).to.include(answer.status);
+        if (answer.status === 503) refused += 1;
+        else applied += 1;
+      }
+      const withKey = reader.prepare('SELECT COUNT(*) AS n FROM instances WHERE business_key = ?').get(businessKey) as { n: number };
+      expect(withKey.n, `instances for ${businessKey} after ${started.status}`).to.equal(started.status === 201 ? 1 : 0);
+      const after = stateOf(id);
+      if (completed.status === 503) expect(after).to.deep.equal(before);
+      else {
+        expect((after.instance as { status: string }).status).to.equal('completed');
+        expect(after.history.filter((event: any) => event.type === 'task-completed')).to.have.length(1);
+      }
+      // Whatever was refused succeeds now, on the same server.
+      if (started.status === 503) {
+        const again = await t.call('POST', '/api/instances', { as: 'vt-frontoffice', json: { definitionKey: 'test-melding', businessKey, variables: {} } });
+        expect(again.status, again.text).to.equal(201);
+      }
+      if (completed.status === 503) {
+        const again = await t.call('POST', `/api/tasks/${taskId}/complete`, { as: 'vt-triagist', json: { variables: { urgentie: 'acuut' } } });
+        expect(again.status, again.text).to.equal(200);
+        expect(stateOf(id).history.filter((event: any) => event.type === 'task-completed')).to.have.length(1);
+      }
+    }
+    console.log(`      store faults: ${RACES} lock races, ${applied} commands committed before the lock, ${refused} refused with 503 and retried`);
+    expect(refused, 'some commands met the lock').to.be.greaterThan(0);
   });
 
   it('should keep the audit chain valid through the refusals', async () => {
