@@ -153,14 +153,25 @@ function normalise(entry: AuditEntryInput): AuditEntryInput {
     }
   }
   return {
-    at: entry.at,
-    actor: entry.actor,
-    role: entry.role ?? null,
-    organisation: entry.organisation ?? null,
-    action: entry.action,
-    resource: entry.resource,
-    instanceId: entry.instanceId ?? null,
+    at: wellFormed(entry.at),
+    actor: wellFormed(entry.actor),
+    role: entry.role == null ? null : wellFormed(entry.role),
+    organisation: entry.organisation == null ? null : wellFormed(entry.organisation),
+    action: wellFormed(entry.action),
+    resource: wellFormed(entry.resource),
+    instanceId: entry.instanceId == null ? null : wellFormed(entry.instanceId),
     outcome: entry.outcome,
-    ...(details === undefined || details === null ? {} : { details: { ...details } }),
+    ...(details === undefined || details === null
+      ? {}
+      : { details: Object.fromEntries(Object.entries(details).map(([key, value]) => [wellFormed(key), typeof value === 'string' ? wellFormed(value) : value])) }),
   };
+}
+
+/**
+ * The text as the store keeps it: a lone UTF-16 surrogate (e.g. a message name "\ud800" sent
+ * as JSON) cannot be stored as UTF-8, so SQLite and BSON write U+FFFD instead. Hashing the
+ * text before that replacement broke the chain for good at verify; hash what is stored.
+ */
+function wellFormed<T extends string>(text: T): T {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD') as T;
 }

@@ -229,6 +229,8 @@ describe('faults: bad input corpus', function () {
     // Still serving: health and a valid request.
     expect((await t.call('GET', '/api/health', { as: false })).status, `health after ${name}`).to.equal(200);
     expect((await t.call('GET', `/api/instances/${id}`)).status, `a valid request after ${name}`).to.equal(200);
+    const verify = await t.call('GET', '/api/audit/verify', { as: 'auditor' });
+    expect([verify.status, verify.body?.valid], `audit chain after ${name}: ${verify.text}`).to.deep.equal([200, true]);
   }
 
   const sample = <T>(arb: fc.Arbitrary<T>, salt: number, n = PER_GROUP): T[] => fc.sample(arb, { numRuns: n, seed: SEED + salt });
@@ -320,6 +322,21 @@ describe('faults: bad input corpus', function () {
     expect(detail.body.variables?.toString ?? detail.body.variables).to.not.equal(undefined);
     expect(({} as Record<string, unknown>).isAdmin).to.equal(undefined);
     expect(Object.getOwnPropertyNames(Object.prototype).length).to.equal(prototypeNames);
+  });
+
+  // Bug found here: a lone surrogate in an audited text (a message name, a path id) was hashed
+  // as sent but stored as U+FFFD, which broke the audit chain for good.
+  it('should keep the audit chain valid with lone surrogates in audited texts', async () => {
+    const json = { 'content-type': 'application/json' };
+    const answers = [
+      await t.call('POST', '/api/messages', { raw: '{"name": "\\ud800", "correlationKey": "\\udfff"}', headers: json }),
+      await t.call('POST', '/api/session', { as: false, raw: '{"username": "\\udbff\\ud800", "password": "x"}', headers: json }),
+      await t.call('GET', '/api/instances/%ED%A0%80'),
+      await t.call('POST', '/api/instances', { as: 'vt-frontoffice', raw: '{"definitionKey": "\\ud800"}', headers: json }),
+    ];
+    for (const answer of answers) expect(answer.status, answer.text).to.be.within(400, 499);
+    const verify = await t.call('GET', '/api/audit/verify', { as: 'auditor' });
+    expect([verify.status, verify.body?.valid], verify.text).to.deep.equal([200, true]);
   });
 
   it('should have tried at least 200 cases', () => {
