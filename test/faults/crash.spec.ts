@@ -92,7 +92,7 @@ describe('faults: SIGKILL under load', function () {
       for (let round = 1; round <= KILLS; round++) {
         const stop = { now: false };
         const loops = Array.from({ length: LOOPS }, () => loop(server!.url, stop));
-        await sleep(300 + Math.random() * 700);
+        await sleep(250 + Math.random() * 550);
         await kill(server);
         stop.now = true;
         await Promise.all(loops);
