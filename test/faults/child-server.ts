@@ -54,8 +54,11 @@ function entry(): Promise<string[]> {
   return bundled;
 }
 
-/** Starts src/main.ts and waits until /api/health answers 200 (or fails after 30 s). */
-export async function startChild(env: Record<string, string>): Promise<ChildServer> {
+/**
+ * Starts src/main.ts and waits until /api/health answers 200 (or fails after 30 s);
+ * `waitHealthy: false` returns at once (to kill a server while it starts).
+ */
+export async function startChild(env: Record<string, string>, options: { waitHealthy?: boolean } = {}): Promise<ChildServer> {
   const args = await entry();
   const began = Date.now();
   const port = await freePort();
@@ -69,6 +72,7 @@ export async function startChild(env: Record<string, string>): Promise<ChildServ
   child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
+  if (options.waitHealthy === false) return { url, child, output, exited, startMs: 0 };
   const until = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the server exited at start:\n${output.join('')}`);

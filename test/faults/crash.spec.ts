@@ -6,13 +6,14 @@
  * instance may be half-written (its tasks and history match where it waits), and the audit
  * chain verifies.
  */
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { api, kill, makeDirs, NS, signIn, sleep, startChild, type ChildServer } from './child-server.js';
 
 /** start -> eerste (vt-triage) -> tweede (vt-triage) -> end. */
+const xmlNamed = (name: string) => XML.replace('name="Crashproef"', `name="${name}"`);
 const XML = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions ${NS} id="Defs_crash" targetNamespace="http://samenspel.test" modeler:executionPlatform="Camunda Cloud">
   <bpmn:process id="crash" name="Crashproef" isExecutable="true">
@@ -45,6 +46,8 @@ describe('faults: SIGKILL under load', function () {
     const startTimes: number[] = [];
     let requests = 0;
     let refusedByCrash = 0;
+    let startupKills = 0;
+    let lastName = 'Crashproef';
     let server: ChildServer | null = null;
     try {
       server = await startChild(env);
@@ -96,8 +99,19 @@ describe('faults: SIGKILL under load', function () {
         await kill(server);
         stop.now = true;
         await Promise.all(loops);
+        if (round % 4 === 0) {
+          // A new version of the process in the folder, and a kill while the server starts
+          // (opening the store, deploying the folder) or right after.
+          lastName = `Crashproef ${round}`;
+          await writeFile(path.join(dirs.processesDir, 'crash.bpmn'), xmlNamed(lastName));
+          const starting = await startChild(env, { waitHealthy: false });
+          await sleep(200 + Math.random() * 1300);
+          await kill(starting);
+          startupKills += 1;
+        }
         server = await startChild(env);
         startTimes.push(server.startMs);
+        checkDefinitions(dbFile, lastName);
         checkDatabase(dbFile, startedIds, startedKeys, completedTasks);
         const verify = await api(server.url, auditor, 'GET', '/api/audit/verify');
         expect(verify.status, JSON.stringify(verify.body)).to.equal(200);
@@ -116,7 +130,7 @@ describe('faults: SIGKILL under load', function () {
       const checked = checkDatabase(dbFile, startedIds, startedKeys, completedTasks);
       const sorted = [...startTimes].sort((a, b) => a - b);
       console.log(
-        `      crash: ${KILLS} kills, ${requests} requests (${refusedByCrash} cut off by a kill), ` +
+        `      crash: ${KILLS} kills under load and ${startupKills} during start-up, ${requests} requests (${refusedByCrash} cut off by a kill), ` +
           `${startedIds.size} acknowledged starts, ${completedTasks.size} acknowledged completions, ` +
           `${checked.instances} instances / ${checked.tasks} tasks checked; restart to healthy p50 ${sorted[Math.floor(sorted.length / 2)]} ms, max ${sorted.at(-1)} ms`,
       );
@@ -128,6 +142,19 @@ describe('faults: SIGKILL under load', function () {
     }
   });
 });
+
+/** Deployed versions of the crash process: 1..n without gaps, the newest is the folder's file. */
+function checkDefinitions(file: string, name: string): void {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const versions = db.prepare("SELECT version, name FROM definition_versions WHERE key = 'crash' ORDER BY version").all() as { version: number; name: string }[];
+    expect(versions.map((row) => row.version)).to.deep.equal(versions.map((_, index) => index + 1));
+    expect(versions.at(-1)?.name).to.equal(name);
+    expect(new Set(versions.map((row) => row.name)).size, 'each version deployed once').to.equal(versions.length);
+  } finally {
+    db.close();
+  }
+}
 
 /** Reads the database over its own read-only connection and checks every invariant. */
 function checkDatabase(file: string, startedIds: Set<string>, startedKeys: Map<string, string>, completedTasks: Set<string>): { instances: number; tasks: number } {
