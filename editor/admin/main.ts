@@ -251,6 +251,7 @@ class AdminPage {
       diagramPanel.append(this.diagram.element);
       const counts = new Map<string, number>();
       for (const element of instance.activeElements) counts.set(element.elementId, (counts.get(element.elementId) ?? 0) + 1);
+      for (const incident of instance.incidents) if (!counts.has(incident.elementId)) counts.set(incident.elementId, 1);
       await this.diagram.show(xml, [...counts].map(([elementId, n]) => ({ elementId, label: String(n) })));
     } catch (err) {
       diagramPanel.append(h('p', { class: 'muted' }, err instanceof Error ? err.message : String(err)));
