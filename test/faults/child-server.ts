@@ -3,6 +3,7 @@
  * data directory and processes folder, started, killed (SIGKILL) and started again.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -43,7 +44,10 @@ let bundled: Promise<string[]> | null = null;
 function entry(): Promise<string[]> {
   if (process.env.SAMENSPEL_FAULT_TSX === '1') return Promise.resolve(['--import', 'tsx', 'src/main.ts']);
   bundled ??= (async () => {
-    const outfile = path.join(ROOT, 'node_modules', '.cache', 'samenspel-faults', 'main.mjs');
+    // One bundle per test process (parallel runs never read each other's half-written file),
+    // removed when the process exits.
+    const outfile = path.join(ROOT, 'node_modules', '.cache', 'samenspel-faults', `main-${process.pid}.mjs`);
+    process.once('exit', () => rmSync(outfile, { force: true }));
     await promisify(execFile)(
       path.join(ROOT, 'node_modules', '.bin', 'esbuild'),
       ['src/main.ts', '--bundle', '--platform=node', '--format=esm', '--packages=external', `--outfile=${outfile}`, '--log-level=warning'],
