@@ -398,7 +398,7 @@ class InboxPage {
       if (this.selectedId !== task.id) return;
       this.diagram = caseDiagram(t('diagram.label'));
       section.append(this.diagram.element);
-      await this.diagram.show(answer.xml, answer.activeElementIds.map((elementId) => ({ elementId, label: elementId === task.elementId ? t('diagram.here') : undefined })));
+      await this.diagram.show(answer.xml, answer.activeElementIds.map((elementId) => ({ elementId, label: elementId === task.elementId ? t('diagram.here') : undefined })), { focus: true });
     } catch (err) {
       section.append(h('p', { class: 'muted' }, err instanceof Error ? err.message : String(err)));
     }

@@ -8,7 +8,7 @@ import { h } from './dom.js';
 
 export interface CaseDiagram {
   element: HTMLElement;
-  show(xml: string, active: { elementId: string; label?: string }[]): Promise<void>;
+  show(xml: string, active: { elementId: string; label?: string }[], options?: { focus?: boolean }): Promise<void>;
   destroy(): void;
 }
 
@@ -17,7 +17,7 @@ export function caseDiagram(label: string): CaseDiagram {
   const viewer = new NavigatedViewer({ container: element, moddleExtensions: { zeebe: zeebeModdle } } as any);
   return {
     element,
-    async show(xml, active) {
+    async show(xml, active, options = {}) {
       await viewer.importXML(xml);
       const canvas = viewer.get('canvas') as any;
       const overlays = viewer.get('overlays') as any;
@@ -29,6 +29,13 @@ export function caseDiagram(label: string): CaseDiagram {
         if (badge) overlays.add(elementId, { position: { top: -12, right: 12 }, html: h('span', { class: 'case-badge' }, badge) });
       }
       canvas.zoom('fit-viewport', 'auto');
+      // A large process fits only tiny: show the current step readable, centred.
+      const current = active.map(({ elementId }) => registry.get(elementId)).find(Boolean);
+      if (options.focus && current && canvas.zoom() < 0.7) {
+        canvas.zoom(0.8);
+        const viewbox = canvas.viewbox();
+        canvas.viewbox({ x: current.x + current.width / 2 - viewbox.width / 2, y: current.y + current.height / 2 - viewbox.height / 2, width: viewbox.width, height: viewbox.height });
+      }
     },
     destroy() {
       viewer.destroy();
