@@ -141,6 +141,23 @@ describe('browser: task inbox', function () {
     await other.close();
   });
 
+  it('should hand the fresh task to a colleague of the same group, in English', async () => {
+    const { page } = kit;
+    await kit.server.addUser({ id: 'vt-triagist-2', roles: ['case-worker'], organisation: 'veilig-thuis', groups: ['vt-triage'] });
+    await page.click('.lang-switch [data-lang=en]');
+    await page.waitForSelector('h1:text-is("My tasks")');
+    await page.click(`.task-item:has-text("${FRESH}")`);
+    await page.waitForSelector('[data-testid=task-title]');
+    await page.click('[data-action=delegate]');
+    await page.waitForSelector('#delegate-to');
+    expect(await page.locator('#delegate-to option').evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value))).to.deep.equal(['vt-triagist-2']);
+    await page.click('[data-action=delegate-confirm]');
+    await page.waitForSelector('[data-testid=assignee]:text-is("Taken by vt-triagist-2")');
+    expect(await page.textContent(`.task-item:has-text("${FRESH}") .task-meta`)).to.equal('Taken by vt-triagist-2');
+    await page.click('.lang-switch [data-lang=nl]');
+    await page.waitForSelector('h1:text-is("Mijn taken")');
+  });
+
   it('should show a new task without reload (polling) and report the delay', async () => {
     const { page } = kit;
     const before = Date.now();
