@@ -68,7 +68,8 @@ export async function startChild(env: Record<string, string>, options: { waitHea
   const port = await freePort();
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, SAMENSPEL_LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    // MONGODB_URI of the test run (for the MongoDB specs) must not move these SQLite servers.
+    env: { ...process.env, MONGODB_URI: '', SAMENSPEL_LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

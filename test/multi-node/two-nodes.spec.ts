@@ -22,7 +22,7 @@ import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { openMongoStore } from '../../src/store/mongo/mongo-store.js';
 import type { Store } from '../../src/store/port.js';
-import { freePort, testMongoUri, uniqueDatabaseUri } from '../support/jongodb.js';
+import { dropTestDatabase, freePort, testMongoUri, uniqueDatabaseUri } from '../support/jongodb.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -192,6 +192,7 @@ describe('several nodes on one MongoDB database', function () {
     await Promise.all(nodes.map((node) => node.exited));
     await store?.close();
     await raw?.close();
+    if (uri) await dropTestDatabase(uri);
     await new Promise<void>((resolve) => slowServer?.close(() => resolve()));
     await rm(dir, { recursive: true, force: true });
   });

@@ -14,7 +14,7 @@ import type { Store } from '../../src/store/port.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import mongoose from 'mongoose';
 import { AGGREGATES, census, formatReport, main, verifyCopy } from '../../src/tools/copy-store.js';
-import { testMongoUri, uniqueDatabaseUri } from '../support/jongodb.js';
+import { dropTestDatabase, testMongoUri, uniqueDatabaseUri } from '../support/jongodb.js';
 import { bpmn, createHarness, userTask, type Harness } from '../support/runtime-harness.js';
 import { makeComment, makeDraft, makeToken, makeUser } from './fixtures.js';
 
@@ -138,6 +138,7 @@ describe('store:copy from SQLite to MongoDB', function () {
   after(async function () {
     for (const store of opened) await store.close();
     await h?.close();
+    if (uri) await dropTestDatabase(uri);
   });
 
   it('should copy every aggregate and verify counts, contents and the audit chain', async function () {

@@ -9,20 +9,10 @@ import mongoose from 'mongoose';
 import { ConflictError, UnavailableError } from '../../src/errors.js';
 import { openMongoStore } from '../../src/store/mongo/mongo-store.js';
 import type { Store } from '../../src/store/port.js';
-import { freePort, testMongoUri, uniqueDatabaseUri } from '../support/jongodb.js';
+import { dropTestDatabase as dropDatabase, freePort, testMongoUri, uniqueDatabaseUri } from '../support/jongodb.js';
 import { describeStoreContract, expectAuditChain, rejection } from './contract.js';
 import { at, auditHash, makeAuditEntry, makeEvent, makeInstance, makeOutbox, makeTask, makeTimer, makeWrite, nextRevision } from './fixtures.js';
 
-/** Drops a test database (a real MongoDB); jongodb has no dropDatabase and forgets all at exit. */
-async function dropDatabase(uri: string): Promise<void> {
-  if (!process.env.MONGODB_URI) return;
-  const connection = await mongoose.createConnection(uri).asPromise();
-  try {
-    await connection.dropDatabase();
-  } finally {
-    await connection.close();
-  }
-}
 
 /**
  * A TCP proxy in front of the database that a test can cut (connections dropped, new ones

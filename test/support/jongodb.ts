@@ -151,6 +151,24 @@ export function uniqueDatabaseUri(uri: string, prefix = 'samenspel_test'): strin
   return withDatabase(uri, name);
 }
 
+/**
+ * Drops a test database on a real MongoDB (MONGODB_URI set); on jongodb (no dropDatabase
+ * command, everything in memory) it does nothing.
+ */
+export async function dropTestDatabase(uri: string): Promise<void> {
+  if (!process.env.MONGODB_URI) return;
+  const { default: mongoose } = await import('mongoose');
+  const connection = await mongoose.createConnection(uri).asPromise();
+  try {
+    await connection.dropDatabase();
+  } catch (err) {
+    // A test server without dropDatabase (jongodb given as MONGODB_URI) keeps it.
+    if ((err as { code?: number }).code !== 59) throw err;
+  } finally {
+    await connection.close();
+  }
+}
+
 /** The URI with its database path replaced (query options kept). */
 export function withDatabase(uri: string, database: string): string {
   const match = /^(mongodb(?:\+srv)?:\/\/[^/?]+)(\/[^?]*)?(\?.*)?$/.exec(uri);

@@ -20,7 +20,7 @@ import { ManualClock } from '../../../src/clock.js';
 import { loadConfig, type Config } from '../../../src/config.js';
 import { startServer, type RunningServer } from '../../../src/server.js';
 import { openMongoStore } from '../../../src/store/mongo/mongo-store.js';
-import { testMongoUri, uniqueDatabaseUri } from '../../support/jongodb.js';
+import { dropTestDatabase, testMongoUri, uniqueDatabaseUri } from '../../support/jongodb.js';
 import { startSyncCounter, type SyncCounter } from './mongo-counter.js';
 import { PROCESS_FILES } from './processes.js';
 
@@ -249,6 +249,7 @@ export async function startTestServer(options: { env?: Record<string, string>; f
       reader?.close();
       await counter?.close();
       await server.close();
+      if (mongoUri !== undefined) await dropTestDatabase(mongoUri);
       await new Promise<void>((resolve) => {
         hook.server.closeAllConnections();
         hook.server.close(() => resolve());
