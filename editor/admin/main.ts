@@ -13,6 +13,7 @@ import { api, ApiError, seg } from '../shared/api.js';
 import { caseDiagram, type CaseDiagram } from '../shared/case-diagram.js';
 import { h, replace } from '../shared/dom.js';
 import { currentLang, formatDateTime } from '../shared/i18n.js';
+import { actorWord, elementNames, eventWord } from '../shared/history.js';
 import { header } from '../shared/layout.js';
 import { requireSession, type Session } from '../shared/session.js';
 import { toast, toastError } from '../shared/toast.js';
@@ -245,8 +246,10 @@ class AdminPage {
     );
     title.focus();
 
+    let names = new Map<string, string>();
     try {
       const xml = await api.getText(`/api/definitions/${seg(instance.definitionKey)}/versions/${instance.version}/xml`);
+      names = elementNames(xml);
       this.diagram = caseDiagram(t('case.diagramLabel'));
       diagramPanel.append(this.diagram.element);
       const counts = new Map<string, number>();
@@ -258,7 +261,7 @@ class AdminPage {
     }
     try {
       const { items } = await api.get<{ items: { at: string; type: string; elementId: string | null; actor: string | null }[] }>(`/api/instances/${seg(id)}/history?limit=200`);
-      historyPanel.append(h('ol', { class: 'history-list' }, items.map((item) => h('li', {}, `${formatDateTime(item.at)} ${item.type}${item.elementId ? ` · ${item.elementId}` : ''}${item.actor ? ` · ${item.actor}` : ''}`))));
+      historyPanel.append(h('ol', { class: 'history-list' }, items.map((item) => h('li', {}, `${formatDateTime(item.at)} · ${eventWord(item.type)}${item.elementId ? `: ${names.get(item.elementId) ?? item.elementId}` : ''}${item.actor ? ` · ${actorWord(item.actor)}` : ''}`))));
     } catch (err) {
       historyPanel.append(h('p', { class: 'muted' }, err instanceof Error ? err.message : String(err)));
     }

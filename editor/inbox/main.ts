@@ -12,6 +12,8 @@ import '../shared/pages.css';
 import { Form } from '@bpmn-io/form-js-viewer';
 import { api, ApiError, seg } from '../shared/api.js';
 import { caseDiagram, type CaseDiagram } from '../shared/case-diagram.js';
+import { localiseValidation } from '../shared/form-errors.js';
+import { actorWord, elementNames, eventWord } from '../shared/history.js';
 import { h, replace } from '../shared/dom.js';
 import { currentLang, formatDateTime, formatTime } from '../shared/i18n.js';
 import { header } from '../shared/layout.js';
@@ -269,6 +271,7 @@ class InboxPage {
 
     if (task.form) {
       this.form = new Form({ container: formHost });
+      localiseValidation(this.form as any);
       try {
         await this.form.importSchema(task.form, task.variables);
         if (heldByOther) this.form.setProperty('readOnly', true);
@@ -277,9 +280,11 @@ class InboxPage {
         toastError(err);
       }
     }
-    void this.loadDiagram(task, diagramSection);
+    const diagram = api.get<{ xml: string; activeElementIds: string[] }>(`/api/tasks/${seg(task.id)}/diagram`);
+    diagram.catch(() => undefined);
+    void this.loadDiagram(task, diagramSection, diagram);
     void this.loadComments(task, commentsSection);
-    void this.loadHistory(task, historySection);
+    void this.loadHistory(task, historySection, diagram);
   }
 
   private async command(task: TaskDetail, action: 'claim' | 'unclaim'): Promise<void> {
@@ -392,9 +397,9 @@ class InboxPage {
     title.focus();
   }
 
-  private async loadDiagram(task: TaskDetail, section: HTMLElement): Promise<void> {
+  private async loadDiagram(task: TaskDetail, section: HTMLElement, diagram: Promise<{ xml: string; activeElementIds: string[] }>): Promise<void> {
     try {
-      const answer = await api.get<{ xml: string; activeElementIds: string[] }>(`/api/tasks/${seg(task.id)}/diagram`);
+      const answer = await diagram;
       if (this.selectedId !== task.id) return;
       this.diagram = caseDiagram(t('diagram.label'));
       section.append(this.diagram.element);
@@ -445,13 +450,14 @@ class InboxPage {
     await render();
   }
 
-  private async loadHistory(task: TaskDetail, section: HTMLElement): Promise<void> {
+  private async loadHistory(task: TaskDetail, section: HTMLElement, diagram: Promise<{ xml: string }>): Promise<void> {
     try {
       const { items } = await api.get<{ items: HistoryItem[] }>(`/api/instances/${seg(task.instanceId)}/history?limit=200`);
+      const names = await diagram.then((answer) => elementNames(answer.xml)).catch(() => new Map<string, string>());
       section.append(
         items.length === 0
           ? h('p', { class: 'muted' }, t('history.empty'))
-          : h('ol', { class: 'history-list' }, items.map((item) => h('li', {}, h('time', { datetime: item.at }, formatDateTime(item.at)), ' ', h('span', {}, describeEvent(item)), item.actor ? h('span', { class: 'muted' }, ` ${t('history.by', { who: item.actor })}`) : null))),
+          : h('ol', { class: 'history-list' }, items.map((item) => h('li', {}, h('time', { datetime: item.at }, formatDateTime(item.at)), ' ', h('span', {}, describeEvent(item, names)), item.actor ? h('span', { class: 'muted' }, ` ${t('history.by', { who: actorWord(item.actor)! })}`) : null))),
       );
     } catch (err) {
       section.append(h('p', { class: 'muted' }, err instanceof Error ? err.message : String(err)));
@@ -459,8 +465,8 @@ class InboxPage {
   }
 }
 
-function describeEvent(item: HistoryItem): string {
-  return item.elementId ? `${item.type} · ${item.elementId}` : item.type;
+function describeEvent(item: HistoryItem, names: Map<string, string>): string {
+  return item.elementId ? `${eventWord(item.type)}: ${names.get(item.elementId) ?? item.elementId}` : eventWord(item.type);
 }
 
 /** form-js 1.23 leaves some inputs without a programmatic label (radio groups): name them. */
