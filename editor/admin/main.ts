@@ -15,6 +15,7 @@ import { h, replace } from '../shared/dom.js';
 import { currentLang, formatDateTime } from '../shared/i18n.js';
 import { actorWord, elementNames, eventWord } from '../shared/history.js';
 import { header } from '../shared/layout.js';
+import { humanType } from '../modeler/bpmn-utils.js';
 import { requireSession, type Session } from '../shared/session.js';
 import { toast, toastError } from '../shared/toast.js';
 import type { TaskItem } from '../shared/tasks.js';
@@ -210,7 +211,7 @@ class AdminPage {
     side.append(
       h('section', { class: 'panel', 'data-testid': 'positions', 'aria-labelledby': 'h-pos' },
         h('h3', { id: 'h-pos' }, t('case.positions')),
-        h('ul', {}, instance.activeElements.map((element) => h('li', { 'data-element-id': element.elementId }, `${element.name || element.elementId} (${element.type})`))),
+        h('ul', {}, instance.activeElements.map((element) => h('li', { 'data-element-id': element.elementId }, `${element.name || element.elementId} (${humanType(element.type)})`))),
         instance.tasks.filter((task) => task.state === 'open').length > 0
           ? h('p', {}, h('strong', {}, `${t('case.tasks')}: `), instance.tasks.filter((task) => task.state === 'open').map((task) => `${task.name} — ${task.candidateGroups.join(', ')}`).join('; '))
           : null,
@@ -255,7 +256,7 @@ class AdminPage {
       const counts = new Map<string, number>();
       for (const element of instance.activeElements) counts.set(element.elementId, (counts.get(element.elementId) ?? 0) + 1);
       for (const incident of instance.incidents) if (!counts.has(incident.elementId)) counts.set(incident.elementId, 1);
-      await this.diagram.show(xml, [...counts].map(([elementId, n]) => ({ elementId, label: String(n) })));
+      await this.diagram.show(xml, [...counts].map(([elementId, n]) => ({ elementId, label: String(n) })), { focus: true });
     } catch (err) {
       diagramPanel.append(h('p', { class: 'muted' }, err instanceof Error ? err.message : String(err)));
     }
