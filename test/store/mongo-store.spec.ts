@@ -260,6 +260,23 @@ describe('mongodb store', function () {
     expect(await store.outbox.get(message.id)).to.deep.include({ state: 'delivered', deliveredTo: [receiver.id] });
   });
 
+  it('should give the reservation of a hand-over back when the consuming write loses its race', async function () {
+    const store = await openStore();
+    const sender = makeInstance();
+    const message = makeOutbox(sender);
+    await store.instances.create(makeWrite(sender, { outbox: [message] }));
+    const receiver = makeInstance();
+    await store.instances.create(makeWrite(receiver));
+    await store.instances.save(makeWrite(nextRevision(receiver)), 1);
+
+    const error = await rejection(store.instances.save(makeWrite(nextRevision(receiver), { consumesOutbox: message.id }), 1));
+
+    expect(error).to.be.instanceOf(ConflictError);
+    const db = await raw();
+    const doc = await db.collection<{ _id: string; consumer: unknown; state: string }>('outbox').findOne({ _id: message.id });
+    expect(doc).to.deep.include({ state: 'pending', consumer: null });
+  });
+
   it('should refuse a hand-over reserved by a write that may still commit', async function () {
     const store = await openStore();
     const sender = makeInstance();
