@@ -21,7 +21,7 @@ describe('browser: MIWG reference diagrams open and export', function () {
   let downloads: string;
 
   before(async function () {
-    if (FILES.length === 0) this.skip();
+    if (FILES.length === 0) this.skip(); // only without ../shared/fixtures/miwg (a checkout outside the workspace)
     this.timeout(120_000);
     kit = await startBrowserKit({ files: {} });
     kit.page.setDefaultTimeout(10_000);

@@ -1755,7 +1755,7 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
 
     describe('durability', function () {
       it('should keep everything across close and reopen', async function () {
-        if (!opened.reopen) this.skip();
+        if (!opened.reopen) this.skip(); // an adapter without a way to reopen its database
         const definition = makeDefinition();
         const form = makeForm();
         await store.definitions.addVersion(definition);
@@ -1796,7 +1796,7 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
       });
 
       it('should keep users, tokens, audit entries, drafts, comments and purges across close and reopen', async function () {
-        if (!opened.reopen) this.skip();
+        if (!opened.reopen) this.skip(); // an adapter without a way to reopen its database
         const user = makeUser();
         const token = makeToken({ userId: user.id });
         const draft = makeDraft();

@@ -137,7 +137,7 @@ describe('validateDefinition', () => {
   describe('MIWG reference models', function () {
     if (!existsSync(MIWG_DIR)) {
       it(`skipped: the MIWG fixtures folder ${MIWG_DIR} does not exist`, function () {
-        this.skip();
+        this.skip(); // the shared fixtures are not beside this checkout
       });
       return;
     }
