@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { UnavailableError } from '../../errors.js';
 import { decodeCursor, encodeCursor, pageLimit } from '../paging.js';
 import type { AuditEntry, AuditEntryInput, AuditOutcome, AuditQuery, AuditStore, Page } from '../port.js';
+import { storedAuditForm } from '../audit-stored-form.js';
 import { isDuplicateKey } from './mongo-errors.js';
 import { fromJson, toJson, toMs, type MongoDatabase } from './mongo-database.js';
 import type { AuditDoc } from './schemas.js';
@@ -36,7 +37,7 @@ export class MongoAuditStore implements AuditStore {
 
   async append(entry: AuditEntryInput, hash: AuditHash): Promise<AuditEntry> {
     toMs(entry.at, 'at');
-    const input = storedForm(entry);
+    const input = storedAuditForm(entry);
     const run = this.queue.then(() => this.appendNow(input, hash));
     this.queue = run.catch(() => undefined);
     return run;
@@ -114,25 +115,6 @@ export class MongoAuditStore implements AuditStore {
     const docs = await this.db.run(() => this.entries.find({ _id: { $gt: afterSeq } }).sort({ _id: 1 }).limit(count).lean<AuditDoc[]>().exec());
     return docs.map(toAuditEntry);
   }
-}
-
-/**
- * The entry as the store keeps and returns it (fields in the port's order, details through
- * JSON), so that the hash is computed over exactly what a later verifier reads back.
- */
-function storedForm(entry: AuditEntryInput): AuditEntryInput {
-  const input: AuditEntryInput = {
-    at: entry.at,
-    actor: entry.actor,
-    role: entry.role,
-    organisation: entry.organisation,
-    action: entry.action,
-    resource: entry.resource,
-    instanceId: entry.instanceId,
-    outcome: entry.outcome,
-  };
-  if (entry.details !== undefined) input.details = fromJson<Record<string, unknown>>(toJson(entry.details));
-  return input;
 }
 
 function toAuditEntry(doc: AuditDoc): AuditEntry {

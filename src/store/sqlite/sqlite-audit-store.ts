@@ -1,5 +1,6 @@
 import { decodeCursor, encodeCursor, pageLimit } from '../paging.js';
 import type { AuditEntry, AuditEntryInput, AuditOutcome, AuditQuery, AuditStore, Page } from '../port.js';
+import { storedAuditForm } from '../audit-stored-form.js';
 import { fromJson, toJson, toMs, type SqliteDatabase } from './sqlite-database.js';
 
 interface AuditRow {
@@ -72,7 +73,7 @@ export class SqliteAuditStore implements AuditStore {
 
   async append(entry: AuditEntryInput, hash: AuditHash): Promise<AuditEntry> {
     toMs(entry.at, 'at');
-    return toAuditEntry(this.appendTx(storedForm(entry), hash));
+    return toAuditEntry(this.appendTx(storedAuditForm(entry), hash));
   }
 
   async list(query: AuditQuery): Promise<Page<AuditEntry>> {
@@ -114,25 +115,6 @@ export class SqliteAuditStore implements AuditStore {
     const count = Math.max(0, Math.floor(limit));
     return this.sqlite.run(() => this.selectAfter.all(afterSeq, count)).map(toAuditEntry);
   }
-}
-
-/**
- * The entry as the store keeps and returns it (fields in the port's order, details through
- * JSON), so that the hash is computed over exactly what a later verifier reads back.
- */
-function storedForm(entry: AuditEntryInput): AuditEntryInput {
-  const input: AuditEntryInput = {
-    at: entry.at,
-    actor: entry.actor,
-    role: entry.role,
-    organisation: entry.organisation,
-    action: entry.action,
-    resource: entry.resource,
-    instanceId: entry.instanceId,
-    outcome: entry.outcome,
-  };
-  if (entry.details !== undefined) input.details = fromJson<Record<string, unknown>>(toJson(entry.details));
-  return input;
 }
 
 function toAuditEntry(row: AuditRow): AuditEntry {
