@@ -20,7 +20,8 @@ export async function deliverOutbox(
   const due = await ctx.store.outbox.due(now.toISOString(), options.batchSize);
   for (const candidate of due) {
     if (options.stopped?.()) break; // stopping: take no further messages
-    const claimed = await ctx.store.outbox.claim(candidate.id, ctx.nodeId, now.toISOString(), new Date(now.getTime() + options.leaseMs).toISOString());
+    const claimAt = ctx.clock.now(); // the lease runs from the claim (see the timer scheduler)
+    const claimed = await ctx.store.outbox.claim(candidate.id, ctx.nodeId, claimAt.toISOString(), new Date(claimAt.getTime() + options.leaseMs).toISOString());
     if (!claimed) continue;
     try {
       const result = await correlateMessage(

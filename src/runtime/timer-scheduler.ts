@@ -40,11 +40,15 @@ export function createScheduler(ctx: RuntimeContext, options: SchedulerOptions):
       for (const candidate of due) {
         // Stopping: take no further timers (the one being fired finishes, its lease goes with it).
         if (stopped && !manual) return fired;
+        // The lease runs from the moment of the claim, not from the look at the store: a
+        // long batch on a slow machine would otherwise hand out leases that expired already,
+        // and another node would fire the same timer alongside this one.
+        const claimAt = ctx.clock.now();
         const claimed = await ctx.store.timers.claim(
           candidate.id,
           ctx.nodeId,
-          now.toISOString(),
-          new Date(now.getTime() + options.leaseMs).toISOString(),
+          claimAt.toISOString(),
+          new Date(claimAt.getTime() + options.leaseMs).toISOString(),
         );
         if (!claimed) continue;
         claimedAny = true;

@@ -147,8 +147,34 @@ async function eventually(what: string, check: () => Promise<boolean>, ms: numbe
   }
 }
 
+/**
+ * Waits while `progress()` keeps rising towards `target`; gives up only when it stood still
+ * for `stallMs` (a slow machine is slow, not wrong) and then says where it stood and why.
+ */
+async function whileProgressing(
+  what: string,
+  progress: () => Promise<number>,
+  target: number,
+  stallMs: number,
+  explain: () => Promise<string>,
+): Promise<void> {
+  let last = -1;
+  let movedAt = Date.now();
+  for (;;) {
+    const now = await progress();
+    if (now >= target) return;
+    if (now !== last) {
+      last = now;
+      movedAt = Date.now();
+    } else if (Date.now() - movedAt > stallMs) {
+      throw new Error(`not in time: ${what}: ${now} of ${target}, no progress for ${stallMs} ms\n${await explain()}`);
+    }
+    await sleep(200);
+  }
+}
+
 describe('several nodes on one MongoDB database', function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
   let dir: string;
   let uri: string;
   let store: Store;
@@ -225,7 +251,11 @@ describe('several nodes on one MongoDB database', function () {
     const startMs = Date.now() - started;
 
     const firings = () => raw.db!.collection('history').countDocuments({ type: 'timer-fired' });
-    await eventually('every timer fired', async () => (await firings()) >= TIMER_INSTANCES, 30_000);
+    await whileProgressing('every timer fired', firings, TIMER_INSTANCES, 20_000, async () => {
+      const left = await raw.db!.collection('timers').find({}).limit(5).toArray();
+      const logs = nodes.map((node) => `--- ${node.name}\n${node.output.join('').slice(-1500)}`).join('\n');
+      return `timers left (first 5): ${JSON.stringify(left)}\n${logs}`;
+    });
     const allFiredMs = Date.now() - started;
     await sleep(500); // a second firing would show up by now
 
