@@ -3,6 +3,7 @@
  * module that reads `process.env`; a bad value stops the start with a message that
  * names the variable.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -28,6 +29,7 @@ const schema = z
       .default('off'),
     SAMENSPEL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SAMENSPEL_NODE_ID: z.string().min(1).optional(),
+    SAMENSPEL_WORKERS: positiveInt.max(256).default(() => os.availableParallelism()),
     SAMENSPEL_TOKEN_TTL_MINUTES: positiveInt.default(480),
     SAMENSPEL_TIMER_POLL_MS: positiveInt.default(1000),
     SAMENSPEL_TIMER_LEASE_MS: positiveInt.default(30_000),
@@ -75,6 +77,11 @@ export interface Config {
   /** Express 'trust proxy': false, true, a hop count or addresses (for the client IP of rate limits). */
   trustProxy: boolean | number | string;
   nodeId: string | undefined;
+  /**
+   * Server processes on this machine (node:cluster), one store: bpmn-engine runs on one core
+   * per process. 1 = no cluster, one process as before.
+   */
+  workers: number;
   tokenTtlMinutes: number;
   timerPollMs: number;
   timerLeaseMs: number;
@@ -126,6 +133,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: value.SAMENSPEL_LOG_LEVEL,
     trustProxy: trustProxyOf(value.SAMENSPEL_TRUST_PROXY),
     nodeId: value.SAMENSPEL_NODE_ID,
+    workers: value.SAMENSPEL_WORKERS,
     tokenTtlMinutes: value.SAMENSPEL_TOKEN_TTL_MINUTES,
     timerPollMs: value.SAMENSPEL_TIMER_POLL_MS,
     timerLeaseMs: value.SAMENSPEL_TIMER_LEASE_MS,

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Express } from 'express';
@@ -21,7 +21,7 @@ import { SYSTEM_ACTOR } from './access/principal.js';
 import { SessionService } from './access/session-service.js';
 import { systemClock, type Clock } from './clock.js';
 import { ConfigError, type Config } from './config.js';
-import { createDeploymentService } from './definitions/deployment-service.js';
+import { createDeploymentService, type DeploymentService } from './definitions/deployment-service.js';
 import { createWorkingDayCalendar } from './engine/working-days.js';
 import { ConflictError } from './errors.js';
 import { createApp } from './http/app.js';
@@ -49,12 +49,20 @@ export interface StartOptions {
   connectors?: Connector[];
   /** Interval of the retention run (default daily). */
   retentionIntervalMs?: number;
+  /**
+   * Seed (or disable) the demo users and deploy the processes directory: the one-time work
+   * of a start. Default true; the workers of a cluster (SAMENSPEL_WORKERS > 1) pass false,
+   * because their primary did it once (prepareStore) before forking them.
+   */
+  setUp?: boolean;
 }
 
 export interface RunningServer {
   url: string;
   port: number;
   app: Express;
+  /** Names this process in timer and message leases (and in the X-Samenspel-Node header). */
+  nodeId: string;
   /** Runs retention now (the daily job does the same); returns how many cases were purged. */
   runRetention(): Promise<number>;
   /**
@@ -89,20 +97,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const store = options.store ?? (await openOwnStore(config));
   logger.info({ store: store.kind }, store.kind === 'mongodb' ? 'store: MongoDB (MONGODB_URI)' : 'store: SQLite');
 
+  const nodeId = config.nodeId ?? `node-${randomUUID()}`;
+
   const stops: (() => Promise<void> | void)[] = [];
   try {
     // First, so that a wrong issuer stops the start before any other work.
     const oidc = config.oidc === null ? null : await startOidc(config.oidc, clock, logger);
-    const connectors = createConnectorRegistry([
-      createWebhookConnector({ endpoints: config.webhooks, timeoutMs: config.webhookTimeoutMs, clock }),
-      ...(options.connectors ?? []),
-    ]);
+    const connectors = connectorsFor(config, clock, options.connectors);
     const runtime = createRuntime({
       store,
       clock,
       connectors,
       calendar: createWorkingDayCalendar({ extraHolidays: config.extraHolidays }),
-      nodeId: config.nodeId,
+      nodeId,
       engineCacheSize: config.engineCacheSize,
       ids,
       scheduler: {
@@ -138,13 +145,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       },
     });
 
-    if (config.demoUsers) {
-      const created = await seedDemoUsers(store.users, clock, { scrypt: options.scrypt });
-      if (created.length > 0) logger.info({ users: created.length }, 'demo users created (password = user name)');
-    } else {
-      const disabled = await disableDemoUsers(store.users);
-      if (disabled.length > 0) logger.warn({ users: disabled }, 'demo users disabled');
-    }
+    if (options.setUp !== false) await setUpStore({ config, store, clock, logger, deployments, audit, scrypt: options.scrypt });
 
     const sessions = new SessionService({
       users: store.users,
@@ -154,26 +155,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       scrypt: options.scrypt,
     });
     const authenticator: Authenticator = oidc ?? sessions;
-
-    if (existsSync(config.processesDir) && statSync(config.processesDir).isDirectory()) {
-      const deployed = await deployDirectoryOnce(() => deployments.deployDirectory(config.processesDir, SYSTEM_ACTOR));
-      for (const process of deployed.filter((entry) => entry.unchanged !== true)) {
-        await audit.record({
-          at: clock.now().toISOString(),
-          actor: SYSTEM_ACTOR,
-          role: null,
-          organisation: null,
-          action: 'definition.deploy',
-          resource: `definition/${process.key}`,
-          instanceId: null,
-          outcome: 'allowed',
-          details: { version: process.version, source: 'processes directory' },
-        });
-      }
-      logger.info({ processes: deployed.length, created: deployed.filter((entry) => entry.unchanged !== true).length }, 'processes directory deployed');
-    } else {
-      logger.info('no processes directory; nothing deployed at start');
-    }
 
     const metrics = createMetrics();
     const version = packageVersion();
@@ -208,8 +189,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await retentionRunning?.catch(() => undefined);
     });
 
+    // Every answer says which process gave it: with several workers or nodes behind one
+    // address that is how a log line, a test or an operator finds the process.
     const server: Server = await new Promise((resolve, reject) => {
-      const listening = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(listening)));
+      const listening = createServer((req, res) => {
+        res.setHeader('X-Samenspel-Node', nodeId);
+        app(req, res);
+      }).listen(config.port, config.host, () => resolve(listening));
       listening.once('error', reject);
     });
     const { port } = server.address() as AddressInfo;
@@ -237,12 +223,79 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     };
 
     const scheduler = { runDue: () => runtime.scheduler.runDue(), stop: () => runtime.scheduler.stop() };
-    return { url, port, app, runRetention, scheduler, close };
+    return { url, port, app, nodeId, runRetention, scheduler, close };
   } catch (err) {
     for (const stop of stops.reverse()) await Promise.resolve(stop()).catch(() => undefined);
     if (ownStore) await store.close().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * The primary's part when it runs workers: the store opened once (SQLite migrations, MongoDB
+ * indexes), the one-time work of setUpStore, the store closed again. The workers then start
+ * with `setUp: false` and find everything in place.
+ */
+export async function prepareStore(config: Config, options: Pick<StartOptions, 'clock' | 'logger' | 'connectors' | 'scrypt'> = {}): Promise<void> {
+  const logger = options.logger ?? pino({ level: config.logLevel });
+  const clock = options.clock ?? systemClock;
+  const store = await openOwnStore(config);
+  try {
+    const connectors = connectorsFor(config, clock, options.connectors);
+    const deployments = createDeploymentService({ store, clock, ids: randomUUID, connectorTypes: () => connectors.types() });
+    const audit = new AuditService(store.audit, clock);
+    await setUpStore({ config, store, clock, logger, deployments, audit, scrypt: options.scrypt });
+  } finally {
+    await store.close();
+  }
+}
+
+interface SetUpDeps {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  deployments: DeploymentService;
+  audit: AuditService;
+  scrypt: ScryptParams | undefined;
+}
+
+/** Demo users seeded (or disabled) and the processes directory deployed, each new version audited. */
+async function setUpStore({ config, store, clock, logger, deployments, audit, scrypt }: SetUpDeps): Promise<void> {
+  if (config.demoUsers) {
+    const created = await seedDemoUsers(store.users, clock, { scrypt });
+    if (created.length > 0) logger.info({ users: created.length }, 'demo users created (password = user name)');
+  } else {
+    const disabled = await disableDemoUsers(store.users);
+    if (disabled.length > 0) logger.warn({ users: disabled }, 'demo users disabled');
+  }
+
+  if (existsSync(config.processesDir) && statSync(config.processesDir).isDirectory()) {
+    const deployed = await deployDirectoryOnce(() => deployments.deployDirectory(config.processesDir, SYSTEM_ACTOR));
+    for (const process of deployed.filter((entry) => entry.unchanged !== true)) {
+      await audit.record({
+        at: clock.now().toISOString(),
+        actor: SYSTEM_ACTOR,
+        role: null,
+        organisation: null,
+        action: 'definition.deploy',
+        resource: `definition/${process.key}`,
+        instanceId: null,
+        outcome: 'allowed',
+        details: { version: process.version, source: 'processes directory' },
+      });
+    }
+    logger.info({ processes: deployed.length, created: deployed.filter((entry) => entry.unchanged !== true).length }, 'processes directory deployed');
+  } else {
+    logger.info('no processes directory; nothing deployed at start');
+  }
+}
+
+function connectorsFor(config: Config, clock: Clock, extra: Connector[] = []) {
+  return createConnectorRegistry([
+    createWebhookConnector({ endpoints: config.webhooks, timeoutMs: config.webhookTimeoutMs, clock }),
+    ...extra,
+  ]);
 }
 
 /** MongoDB when MONGODB_URI is set (several nodes share it), else the embedded SQLite file. */

@@ -62,14 +62,16 @@ function entry(): Promise<string[]> {
  * Starts src/main.ts and waits until /api/health answers 200 (or fails after 30 s);
  * `waitHealthy: false` returns at once (to kill a server while it starts).
  */
-export async function startChild(env: Record<string, string>, options: { waitHealthy?: boolean } = {}): Promise<ChildServer> {
-  const args = await entry();
+export async function startChild(env: Record<string, string>, options: { waitHealthy?: boolean; nodeArgs?: string[] } = {}): Promise<ChildServer> {
+  // nodeArgs: flags NODE_OPTIONS refuses (the HTTP benchmark's --cpu-prof).
+  const args = [...(options.nodeArgs ?? []), ...(await entry())];
   const began = Date.now();
   const port = await freePort();
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    // MONGODB_URI of the test run (for the MongoDB specs) must not move these SQLite servers.
-    env: { ...process.env, MONGODB_URI: '', SAMENSPEL_LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    // MONGODB_URI of the test run (for the MongoDB specs) must not move these SQLite servers;
+    // one process (no cluster of workers) unless a test asks for workers.
+    env: { ...process.env, MONGODB_URI: '', SAMENSPEL_LOG_LEVEL: 'warn', SAMENSPEL_WORKERS: '1', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

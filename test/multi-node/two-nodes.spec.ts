@@ -82,7 +82,8 @@ async function startNode(name: string, env: Record<string, string>): Promise<Nod
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', SAMENSPEL_NODE_ID: name },
+    // One process per node: these nodes are the ones that share the database.
+    env: { ...process.env, SAMENSPEL_WORKERS: '1', ...env, PORT: String(port), HOST: '127.0.0.1', SAMENSPEL_NODE_ID: name },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

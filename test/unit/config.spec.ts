@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
@@ -11,6 +12,12 @@ describe('config', () => {
     expect(config.oidc).to.equal(null);
     expect(config.mongodbUri).to.equal(undefined);
     expect(config.trustProxy).to.equal(false);
+    expect(config.workers).to.equal(os.availableParallelism());
+  });
+
+  it('should run as many worker processes as SAMENSPEL_WORKERS says', () => {
+    expect(loadConfig({ SAMENSPEL_WORKERS: '1' }).workers).to.equal(1);
+    expect(loadConfig({ SAMENSPEL_WORKERS: '4' }).workers).to.equal(4);
   });
 
   it('should read the proxy trust as a switch, a hop count or addresses', () => {
@@ -47,6 +54,8 @@ describe('config', () => {
     ['SAMENSPEL_WEBHOOKS', { SAMENSPEL_WEBHOOKS: '{"om":{"url":"ftp://x","secret":"0123456789abcdef"}}' }],
     ['SAMENSPEL_OIDC_ISSUER', { SAMENSPEL_OIDC_ISSUER: 'not a url' }],
     ['MONGODB_URI', { MONGODB_URI: 'postgres://db' }],
+    ['SAMENSPEL_WORKERS', { SAMENSPEL_WORKERS: '0' }],
+    ['SAMENSPEL_WORKERS', { SAMENSPEL_WORKERS: 'two' }],
   ];
   for (const [variable, env] of bad) {
     it(`should stop with a message naming ${variable} for ${JSON.stringify(Object.values(env)[0])}`, () => {
