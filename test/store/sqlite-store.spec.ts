@@ -148,6 +148,85 @@ describe('sqlite store', function () {
     expect(await store.instances.history(write.instance.id)).to.deep.equal([]);
   });
 
+  describe('group commit', function () {
+    /** Instances created one by one, each at revision 1. */
+    async function createInstances(store: Store, count: number) {
+      const instances = Array.from({ length: count }, () => makeInstance());
+      for (const instance of instances) await store.instances.create(makeWrite(instance));
+      return instances;
+    }
+
+    /** Frames in the write-ahead log since it was last truncated: one set per commit. */
+    function walFrames(raw: Database.Database): number {
+      const [result] = raw.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
+      return result.log;
+    }
+
+    it('should apply saves asked for together, and roll back only the one that conflicts', async function () {
+      const store = await openStore();
+      const instances = await createInstances(store, 6);
+      // The last one was read at a revision the store never had.
+      const nexts = instances.map((instance, i) => nextRevision(i === 5 ? { ...instance, revision: 7 } : instance, { variables: { step: i } }));
+      const lateTask = makeTask(nexts[5]);
+
+      const results = await Promise.allSettled(
+        nexts.map((next, i) =>
+          store.instances.save(
+            makeWrite(next, { tasks: i === 5 ? [lateTask] : [], history: [makeEvent(next, { type: `step-${i}` })] }),
+            i === 5 ? 7 : 1,
+          ),
+        ),
+      );
+
+      expect(results.slice(0, 5).map((r) => r.status)).to.deep.equal(Array(5).fill('fulfilled'));
+      expect(results[5].status).to.equal('rejected');
+      expect((results[5] as PromiseRejectedResult).reason).to.be.instanceOf(ConflictError);
+      for (let i = 0; i < 5; i++) {
+        expect(await store.instances.get(instances[i].id)).to.deep.equal(nexts[i]);
+        expect((await store.instances.history(instances[i].id)).map((e) => e.type)).to.deep.equal([`step-${i}`]);
+      }
+      expect(await store.instances.get(instances[5].id)).to.deep.equal(instances[5]);
+      expect(await store.instances.history(instances[5].id)).to.deep.equal([]);
+      expect(await store.instances.getTask(lateTask.id)).to.equal(null);
+    });
+
+    it('should commit saves asked for together once, where one by one they commit each', async function () {
+      const store = await openStore();
+      const raw = openRaw();
+      const instances = await createInstances(store, 16);
+      const save = (instance: (typeof instances)[number]) => {
+        const next = nextRevision(instance);
+        return store.instances.save(makeWrite(next, { history: [makeEvent(next)] }), 1);
+      };
+      raw.pragma('wal_checkpoint(TRUNCATE)');
+
+      for (const instance of instances.slice(0, 8)) await save(instance);
+      const oneByOne = walFrames(raw);
+      raw.pragma('wal_checkpoint(TRUNCATE)');
+      await Promise.all(instances.slice(8).map(save));
+      const together = walFrames(raw);
+
+      expect(together).to.be.greaterThan(0);
+      expect(together * 3).to.be.lessThan(oneByOne);
+    });
+
+    it('should fail every save of a group and apply none when the commit cannot take the write lock', async function () {
+      const store = await openStore({ busyTimeoutMs: 100 });
+      const instances = await createInstances(store, 3);
+      const raw = openRaw();
+      raw.exec('BEGIN IMMEDIATE');
+
+      const results = await Promise.allSettled(instances.map((instance) => store.instances.save(makeWrite(nextRevision(instance)), 1)));
+      raw.exec('ROLLBACK');
+
+      for (const result of results) {
+        expect(result.status).to.equal('rejected');
+        expect((result as PromiseRejectedResult).reason).to.be.instanceOf(UnavailableError);
+      }
+      for (const instance of instances) expect(await store.instances.get(instance.id)).to.deep.equal(instance);
+    });
+  });
+
   it('should let exactly one of two store handles on one file win a save from the same revision', async function () {
     const one = await openStore();
     const two = await openStore();

@@ -45,7 +45,7 @@ export class SqliteAuditStore implements AuditStore {
     );
     // Read the last entry and insert the next under the write lock (BEGIN IMMEDIATE), so
     // that appends of other connections and processes wait and chain onto this one.
-    this.appendTx = sqlite.transaction((entry: AuditEntryInput, hash: AuditHash) => {
+    this.appendTx = sqlite.groupedTransaction((entry: AuditEntryInput, hash: AuditHash) => {
       const last = this.selectLast.get();
       const seq = (last?.seq ?? 0) + 1;
       const prevHash = last?.hash ?? GENESIS_PREV_HASH;
@@ -73,7 +73,7 @@ export class SqliteAuditStore implements AuditStore {
 
   async append(entry: AuditEntryInput, hash: AuditHash): Promise<AuditEntry> {
     toMs(entry.at, 'at');
-    return toAuditEntry(this.appendTx(storedAuditForm(entry), hash));
+    return toAuditEntry(await this.appendTx(storedAuditForm(entry), hash));
   }
 
   async list(query: AuditQuery): Promise<Page<AuditEntry>> {

@@ -8,11 +8,32 @@ import type Database from 'better-sqlite3';
 import { UnavailableError } from '../../errors.js';
 import { toStoreError } from './sqlite-errors.js';
 
+interface GroupedWrite {
+  run: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
 export class SqliteDatabase {
   private readonly statements = new Map<string, Database.Statement<unknown[], unknown>>();
   private closed = false;
+  private pending: GroupedWrite[] = [];
+  private readonly commitGroup: Database.Transaction<(batch: GroupedWrite[]) => { ok: boolean; value: unknown }[]>;
 
-  constructor(readonly db: Database.Database) {}
+  constructor(readonly db: Database.Database) {
+    // Each write of a group runs in its own savepoint (a nested better-sqlite3
+    // transaction): one that throws (a revision conflict) rolls back alone, the others
+    // commit together with a single sync of the WAL.
+    this.commitGroup = db.transaction((batch: GroupedWrite[]) =>
+      batch.map((write) => {
+        try {
+          return { ok: true, value: db.transaction(write.run)() };
+        } catch (error) {
+          return { ok: false, value: error };
+        }
+      }),
+    );
+  }
 
   /** The statement for this SQL, prepared on first use and reused after. */
   statement<Row = unknown>(sql: string): Database.Statement<unknown[], Row> {
@@ -38,6 +59,43 @@ export class SqliteDatabase {
   transaction<A extends unknown[], T>(fn: (...args: A) => T): (...args: A) => T {
     const tx = this.db.transaction(fn);
     return (...args: A) => this.run(() => tx.immediate(...args));
+  }
+
+  /**
+   * Like transaction(), but the writes asked for within one turn of the event loop share
+   * one commit (group commit). With synchronous=FULL a commit costs a sync of the WAL, the
+   * largest part of a command's write; concurrent commands then pay it once together. A
+   * write is acknowledged (its promise resolves) only after the shared commit, so nothing
+   * acknowledged can be lost; when the commit itself fails every write of the group fails
+   * with the same error and none is applied.
+   */
+  groupedTransaction<A extends unknown[], T>(fn: (...args: A) => T): (...args: A) => Promise<T> {
+    return (...args: A) =>
+      new Promise<T>((resolve, reject) => {
+        this.assertOpen();
+        this.pending.push({ run: () => fn(...args), resolve: resolve as (value: unknown) => void, reject });
+        if (this.pending.length === 1) setImmediate(() => this.flushGroup());
+      });
+  }
+
+  private flushGroup(): void {
+    const batch = this.pending;
+    this.pending = [];
+    if (!batch.length) return;
+    let outcomes: { ok: boolean; value: unknown }[];
+    try {
+      this.assertOpen();
+      outcomes = this.commitGroup.immediate(batch);
+    } catch (error) {
+      const mapped = toStoreError(error);
+      for (const write of batch) write.reject(mapped);
+      return;
+    }
+    batch.forEach((write, i) => {
+      const outcome = outcomes[i];
+      if (outcome.ok) write.resolve(outcome.value);
+      else write.reject(toStoreError(outcome.value));
+    });
   }
 
   close(): void {

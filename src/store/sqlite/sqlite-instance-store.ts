@@ -259,7 +259,7 @@ export class SqliteInstanceStore implements InstanceStore {
        WHERE id = ?`,
     );
 
-    this.createTx = sqlite.transaction((write: InstanceWrite) => {
+    this.createTx = sqlite.groupedTransaction((write: InstanceWrite) => {
       this.insertInstance.run(instanceParams(write.instance));
       this.writeParts(write);
     });
@@ -269,7 +269,7 @@ export class SqliteInstanceStore implements InstanceStore {
       this.writeParts({ ...write, outbox: [], consumesOutbox: undefined });
       for (const message of write.outbox ?? []) this.restoreOutbox.run(restoredOutboxParams(message));
     });
-    this.saveTx = sqlite.transaction((write: InstanceWrite, expectedRevision: number) => {
+    this.saveTx = sqlite.groupedTransaction((write: InstanceWrite, expectedRevision: number) => {
       const changed = this.updateInstance.run({ ...instanceParams(write.instance), expectedRevision }).changes;
       if (changed === 0) {
         throw new ConflictError(
@@ -342,7 +342,7 @@ export class SqliteInstanceStore implements InstanceStore {
 
   async create(write: InstanceWrite): Promise<void> {
     checkCreate(write);
-    this.createTx(write);
+    await this.createTx(write);
   }
 
   async restore(write: InstanceWrite): Promise<void> {
@@ -357,7 +357,7 @@ export class SqliteInstanceStore implements InstanceStore {
 
   async save(write: InstanceWrite, expectedRevision: number): Promise<void> {
     checkSave(write, expectedRevision);
-    this.saveTx(write, expectedRevision);
+    await this.saveTx(write, expectedRevision);
   }
 
   async list(query: InstanceQuery): Promise<Page<InstanceRecord>> {
