@@ -18,6 +18,9 @@ import { createWorkingDayCalendar } from '../src/engine/working-days.js';
 import { createConnectorRegistry } from '../src/runtime/connectors/connector-registry.js';
 import { createRuntime } from '../src/runtime/runtime.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { openMongoStore } from '../src/store/mongo/mongo-store.js';
+import type { Store } from '../src/store/port.js';
+import { testMongoUri, uniqueDatabaseUri } from '../test/support/jongodb.js';
 import { createBpmnModdle } from '../src/engine/compile-definition.js';
 import serializer, { TypeResolver } from 'moddle-context-serializer';
 import * as Elements from 'bpmn-elements';
@@ -75,8 +78,17 @@ async function bareFlows(count: number, inFlight = 1): Promise<number> {
   return count / ((performance.now() - started) / 1000);
 }
 
-async function persistedRuntime(dir: string, synchronous: 'FULL' | 'NORMAL' = 'FULL') {
-  const store = await openSqliteStore({ file: path.join(dir, 'bench.db'), synchronous });
+/** Where a persisted run keeps its instances: a SQLite file in `dir`, or a MongoDB database. */
+type StoreKind = 'FULL' | 'NORMAL' | 'mongodb';
+
+async function openBenchStore(dir: string, kind: StoreKind): Promise<Store> {
+  if (kind !== 'mongodb') return openSqliteStore({ file: path.join(dir, 'bench.db'), synchronous: kind });
+  // MONGODB_URI when set, else the jongodb test server (in memory, no disk writes).
+  return openMongoStore({ uri: uniqueDatabaseUri(await testMongoUri(), 'samenspel_bench') });
+}
+
+async function persistedRuntime(dir: string, kind: StoreKind = 'FULL') {
+  const store = await openBenchStore(dir, kind);
   const connectors = createConnectorRegistry([]);
   const runtime = createRuntime({ store, clock: systemClock, connectors, calendar: createWorkingDayCalendar() });
   const deployments = createDeploymentService({
@@ -118,10 +130,10 @@ function instrument(store: Awaited<ReturnType<typeof persistedRuntime>>['store']
 async function persistedFlows(
   count: number,
   dir: string,
-  synchronous: 'FULL' | 'NORMAL' = 'FULL',
+  kind: StoreKind = 'FULL',
   inFlight = 1,
 ): Promise<{ rate: number; breakdown: Breakdown }> {
-  const { store, runtime } = await persistedRuntime(dir, synchronous);
+  const { store, runtime } = await persistedRuntime(dir, kind);
   const spent = instrument(store, runtime);
   const started = performance.now();
   await concurrently(count, inFlight, async () => {
@@ -180,12 +192,18 @@ async function main() {
       const bare = await bareFlows(FLOWS, inFlight);
       const full = await persistedFlows(FLOWS, path.join(dir, `full-${inFlight}`), 'FULL', inFlight);
       const normal = await persistedFlows(FLOWS, path.join(dir, `normal-${inFlight}`), 'NORMAL', inFlight);
+      const mongodb = await persistedFlows(FLOWS, dir, 'mongodb', inFlight);
       const baseline = (bare + (await bareFlows(FLOWS, inFlight))) / 2;
       console.log(inFlight === 1 ? 'one flow at a time:' : `${inFlight} flows in flight (as a server has several requests in hand):`);
       console.log(`  bare bpmn-engine in memory          : ${baseline.toFixed(1)} flows/s (${(1000 / baseline).toFixed(2)} ms/flow)`);
-      for (const [label, result] of [['SQLite synchronous=FULL (default)', full], ['SQLite synchronous=NORMAL', normal]] as const) {
+      const stores = [
+        ['SQLite synchronous=FULL (default)', full],
+        ['SQLite synchronous=NORMAL', normal],
+        [process.env.MONGODB_URI ? 'MongoDB (MONGODB_URI)' : 'MongoDB (jongodb, in memory)', mongodb],
+      ] as const;
+      for (const [label, result] of stores) {
         const msPerFlow = 1000 / result.rate;
-        console.log(`  Samenspel runtime, ${label.padEnd(33)}: ${result.rate.toFixed(1)} flows/s, ratio ${(result.rate / baseline).toFixed(2)} (target >= 0.80)`);
+        console.log(`  Samenspel runtime, ${label.padEnd(33)}: ${result.rate.toFixed(1)} flows/s, ratio ${(result.rate / baseline).toFixed(2)}${label.startsWith('SQLite') ? ' (target >= 0.80)' : ''}`);
         // With several flows in flight the timed parts overlap, so only one at a time adds up.
         if (inFlight === 1) {
           console.log(
