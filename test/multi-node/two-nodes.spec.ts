@@ -22,28 +22,14 @@ import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { openMongoStore } from '../../src/store/mongo/mongo-store.js';
 import type { Store } from '../../src/store/port.js';
+import { NS, timerThenTaskXml } from '../support/bpmn-fixtures.js';
 import { dropTestDatabase, freePort, testMongoUri, uniqueDatabaseUri } from '../support/jongodb.js';
+import { eventually, inParallel, sleep, whileProgressing } from '../support/waiting.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-const NS = `xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:modeler="http://camunda.org/schema/modeler/1.0"`;
-
 /** start -> wait 2 s -> task for vt-triage -> end. */
-const TIMER_XML = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions ${NS} id="Defs_mn_timer" targetNamespace="http://samenspel.test" modeler:executionPlatform="Camunda Cloud">
-  <bpmn:process id="mn-timer" name="Twee knopen: timer" isExecutable="true">
-    <bpmn:startEvent id="start" name="Start" />
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wacht" />
-    <bpmn:intermediateCatchEvent id="wacht" name="Twee seconden"><bpmn:timerEventDefinition id="ted1"><bpmn:timeDuration>PT2S</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
-    <bpmn:sequenceFlow id="f2" sourceRef="wacht" targetRef="taak" />
-    <bpmn:userTask id="taak" name="Afhandelen">
-      <bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="vt-triage" /></bpmn:extensionElements>
-    </bpmn:userTask>
-    <bpmn:sequenceFlow id="f3" sourceRef="taak" targetRef="end" />
-    <bpmn:endEvent id="end" name="Klaar" />
-  </bpmn:process>
-</bpmn:definitions>
-`;
+const TIMER_XML = timerThenTaskXml('mn-timer', 'Twee knopen: timer', 'PT2S');
 
 /** start -> wait 1 s -> slow webhook -> end: a node holds the timer's lease during the call. */
 const SLOW_XML = `<?xml version="1.0" encoding="UTF-8"?>
@@ -103,8 +89,6 @@ async function startNode(name: string, env: Record<string, string>): Promise<Nod
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 async function signIn(node: Node, user: string): Promise<string> {
   const answer = await fetch(`${node.url}/api/session`, {
     method: 'POST',
@@ -123,55 +107,6 @@ async function post(node: Node, token: string, urlPath: string, body: unknown): 
   });
   const text = await answer.text();
   return { status: answer.status, body: text ? JSON.parse(text) : undefined };
-}
-
-/** Runs `work` over items with at most `width` at a time. */
-async function inParallel<T, R>(items: T[], width: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        results[index] = await work(items[index], index);
-      }
-    }),
-  );
-  return results;
-}
-
-async function eventually(what: string, check: () => Promise<boolean>, ms: number, every = 100): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`not in time: ${what}`);
-    await sleep(every);
-  }
-}
-
-/**
- * Waits while `progress()` keeps rising towards `target`; gives up only when it stood still
- * for `stallMs` (a slow machine is slow, not wrong) and then says where it stood and why.
- */
-async function whileProgressing(
-  what: string,
-  progress: () => Promise<number>,
-  target: number,
-  stallMs: number,
-  explain: () => Promise<string>,
-): Promise<void> {
-  let last = -1;
-  let movedAt = Date.now();
-  for (;;) {
-    const now = await progress();
-    if (now >= target) return;
-    if (now !== last) {
-      last = now;
-      movedAt = Date.now();
-    } else if (Date.now() - movedAt > stallMs) {
-      throw new Error(`not in time: ${what}: ${now} of ${target}, no progress for ${stallMs} ms\n${await explain()}`);
-    }
-    await sleep(200);
-  }
 }
 
 describe('several nodes on one MongoDB database', function () {
