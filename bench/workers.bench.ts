@@ -117,6 +117,13 @@ function treeCpuSeconds(pid: number): number {
   return own(pid) + children.reduce((sum, child) => sum + treeCpuSeconds(child), 0);
 }
 
+/** CPU seconds the whole machine spent busy (all cores, everything but idle and iowait), from /proc/stat. */
+function machineBusySeconds(): number {
+  const [cpu] = readFileSync('/proc/stat', 'utf8').split('\n');
+  const [user, nice, system, , , irq, softirq, steal] = cpu.split(/\s+/).slice(1).map(Number);
+  return (user + nice + system + irq + softirq + steal) / 100;
+}
+
 interface Measurement {
   workers: number;
   flowsPerSecond: number;
@@ -125,6 +132,8 @@ interface Measurement {
   /** Load generator CPU over the window, in cores (1.0 = one core busy all the time). */
   benchCores: number;
   serverCores: number;
+  /** Everything else on the machine meanwhile (other processes), in cores. */
+  otherCores: number;
   /** Flows whose completion went to another worker than their start (engine cache miss there). */
   crossWorkerShare: number;
   nodes: number;
@@ -185,6 +194,7 @@ async function measure(workers: number): Promise<Measurement> {
     await sleep(WARMUP_SECONDS * 1000);
     const cpuBefore = process.cpuUsage();
     const serverBefore = treeCpuSeconds(server.child.pid!);
+    const machineBefore = machineBusySeconds();
     const began = performance.now();
     counting = true;
     await sleep(SECONDS * 1000);
@@ -192,16 +202,19 @@ async function measure(workers: number): Promise<Measurement> {
     const seconds = (performance.now() - began) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
     const serverCpu = treeCpuSeconds(server.child.pid!) - serverBefore;
+    const machineCpu = machineBusySeconds() - machineBefore;
     stop = true;
     await Promise.all(loops);
     for (const agent of new Set(agents)) agent.destroy();
+    const benchCores = (cpu.user + cpu.system) / 1e6 / seconds;
     return {
       workers,
       flows,
       flowsPerSecond: flows / seconds,
       errors,
-      benchCores: (cpu.user + cpu.system) / 1e6 / seconds,
+      benchCores,
       serverCores: serverCpu / seconds,
+      otherCores: Math.max(0, machineCpu / seconds - serverCpu / seconds - benchCores),
       crossWorkerShare: flows === 0 ? 0 : crossWorker / flows,
       nodes: nodes.size,
     };
@@ -216,7 +229,7 @@ function line(m: Measurement): string {
     `  ${m.workers} worker${m.workers === 1 ? ' ' : 's'}: ${m.flowsPerSecond.toFixed(1).padStart(6)} flows/s` +
     ` (${m.flows} flows, ${m.errors} errors; served by ${m.nodes} node${m.nodes === 1 ? '' : 's'},` +
     ` ${(m.crossWorkerShare * 100).toFixed(0)}% completed on another worker than started)` +
-    ` | server CPU ${m.serverCores.toFixed(2)} cores, load generator ${m.benchCores.toFixed(2)} cores`
+    ` | CPU in cores: server ${m.serverCores.toFixed(2)}, load generator ${m.benchCores.toFixed(2)}, other processes ${m.otherCores.toFixed(2)}`
   );
 }
 
