@@ -16,6 +16,7 @@ import type {
   OutboxRecord,
   Page,
   Store,
+  TaskQuery,
   TaskRecord,
   TimerRecord,
 } from '../../src/store/port.js';
@@ -580,6 +581,48 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
 
         const stranger = await store.instances.listTasks({ visibleTo: { userId: 'carla', groups: ['rvdk-onderzoek'] } });
         expect(stranger.items).to.deep.equal([]);
+      });
+
+      it("should page a case worker's open tasks in order across their groups, candidacies and assignments", async function () {
+        // Interleaved due dates over every way of seeing a task, so that a page takes some of
+        // each; a task in two of the groups; tasks without a due date last; others' tasks between.
+        const plan: [string, Partial<TaskRecord>][] = [
+          ['triage 5', { dueAt: at(5), candidateGroups: ['vt-triage'] }],
+          ['leider 10', { dueAt: at(10), candidateGroups: ['vt-teamleider'] }],
+          ['both 15', { dueAt: at(15), candidateGroups: ['vt-triage', 'vt-teamleider'] }],
+          ['user 20', { dueAt: at(20), candidateGroups: ['politie-hgkm'], candidateUsers: ['anna'] }],
+          ['assigned 25', { dueAt: at(25), candidateGroups: ['om-officier'], assignee: 'anna' }],
+          ['triage 30', { dueAt: at(30), candidateGroups: ['vt-triage'] }],
+          ['leider none', { dueAt: null, candidateGroups: ['vt-teamleider'] }],
+          ['user none', { dueAt: null, candidateGroups: [], candidateUsers: ['anna'] }],
+          ['other 1', { dueAt: at(1), candidateGroups: ['vt-onderzoek'] }],
+          ['other 12', { dueAt: at(12), candidateGroups: ['vt-onderzoek'], assignee: 'bert' }],
+          ['done 2', { dueAt: at(2), candidateGroups: ['vt-triage'], state: 'completed' }],
+        ];
+        const write = await createInstance({}, (instance) => ({ tasks: plan.map(([name, overrides]) => makeTask(instance, { name, ...overrides })) }));
+        const byName = (name: string) => write.tasks.find((t) => t.name === name)!.id;
+        const anna = { userId: 'anna', groups: ['vt-triage', 'vt-teamleider'] };
+        const pages = async (query: TaskQuery) => {
+          const seen: string[] = [];
+          let cursor: string | undefined;
+          do {
+            const page = await store.instances.listTasks({ ...query, limit: 2, cursor });
+            seen.push(...ids(page.items));
+            cursor = page.nextCursor ?? undefined;
+          } while (cursor !== undefined);
+          return seen;
+        };
+
+        const expected = ['triage 5', 'leider 10', 'both 15', 'user 20', 'assigned 25', 'triage 30', 'leider none', 'user none'];
+        expect(await pages({ state: 'open', visibleTo: anna })).to.deep.equal(expected.map(byName));
+        expect(await pages({ state: 'open', visibleTo: anna, dueBefore: at(21) })).to.deep.equal(expected.slice(0, 4).map(byName));
+
+        // A save that moves a due date moves the task in the list.
+        const next = nextRevision(write.instance);
+        const task = write.tasks.find((t) => t.name === 'triage 30')!;
+        await store.instances.save(makeWrite(next, { tasks: [{ ...task, dueAt: at(3) }] }), 1);
+        const first = await store.instances.listTasks({ state: 'open', visibleTo: anna, limit: 1 });
+        expect(ids(first.items)).to.deep.equal([task.id]);
       });
 
       it('should follow changed candidates, assignee and state after a save', async function () {

@@ -387,6 +387,29 @@ describe('sqlite store', function () {
     expect((await store.audit.append(makeAuditEntry(), auditHash)).seq).to.equal(1);
   });
 
+  it('should give the tasks of a file of schema version 3 their sort keys in the candidate rows (the inbox reads them)', async function () {
+    const store = await openStore();
+    const instance = makeInstance();
+    // Created latest due first: rows without their sort key would come in creation order.
+    const tasks = [null, at(30), at(20), at(10)].map((dueAt) => makeTask(instance, { dueAt, candidateGroups: ['vt-triage'], candidateUsers: ['anna'] }));
+    await store.instances.create(makeWrite(instance, { tasks }));
+    await store.close();
+    // Back to the file as schema 3 left it: candidate rows without the copied sort key.
+    const raw = openRaw();
+    raw.exec(`DROP INDEX task_candidate_groups_sorted; DROP INDEX task_candidate_users_sorted;
+      ALTER TABLE task_candidate_groups DROP COLUMN due_sort; ALTER TABLE task_candidate_groups DROP COLUMN created_ms;
+      ALTER TABLE task_candidate_users DROP COLUMN due_sort; ALTER TABLE task_candidate_users DROP COLUMN created_ms;
+      PRAGMA user_version = 3;`);
+    raw.close();
+
+    const migrated = await openStore();
+    const first = (groups: string[], userId: string) =>
+      migrated.instances.listTasks({ state: 'open', visibleTo: { userId, groups }, limit: 1 }).then((p) => ids(p.items));
+
+    expect(await first(['vt-triage'], 'nobody')).to.deep.equal([tasks[3].id]);
+    expect(await first([], 'anna')).to.deep.equal([tasks[3].id]);
+  });
+
   it('should find instances for retention through the retention index', async function () {
     await openStore();
     const raw = openRaw();

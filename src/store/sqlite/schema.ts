@@ -280,6 +280,25 @@ const MIGRATIONS: string[] = [
   CREATE INDEX instances_running ON instances (definition_key, definition_version)
     WHERE status IN ('active', 'incident');
   `,
+
+  // 4: the inbox ("open tasks of my groups", sorted, one page) reads each group's tasks in
+  // sort order and stops after a page: the rows carry the task's sort key. Before, the query
+  // collected every visible task id first, so its cost grew with the open tasks of a group
+  // (about 100 ms at 100,000).
+  `
+  ALTER TABLE task_candidate_groups ADD COLUMN due_sort INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE task_candidate_groups ADD COLUMN created_ms INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE task_candidate_users ADD COLUMN due_sort INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE task_candidate_users ADD COLUMN created_ms INTEGER NOT NULL DEFAULT 0;
+  UPDATE task_candidate_groups SET
+    due_sort = (SELECT due_sort FROM tasks WHERE tasks.id = task_id),
+    created_ms = (SELECT created_ms FROM tasks WHERE tasks.id = task_id);
+  UPDATE task_candidate_users SET
+    due_sort = (SELECT due_sort FROM tasks WHERE tasks.id = task_id),
+    created_ms = (SELECT created_ms FROM tasks WHERE tasks.id = task_id);
+  CREATE INDEX task_candidate_groups_sorted ON task_candidate_groups (group_name, state, due_sort, created_ms, task_id);
+  CREATE INDEX task_candidate_users_sorted ON task_candidate_users (user_id, state, due_sort, created_ms, task_id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError } from '../../errors.js';
 import { checkCreate, checkRestore, checkSave } from '../instance-write-checks.js';
-import { decodeCursor, encodeCursor, pageLimit } from '../paging.js';
+import { decodeCursor, encodeCursor, pageLimit, type CursorKey } from '../paging.js';
 import type {
   ElementStatistics,
   IncidentRecord,
@@ -22,6 +22,7 @@ import type {
 import { fromJson, toJson, toMs, toMsOrNull, type SqliteDatabase } from './sqlite-database.js';
 import { CONSUME_OUTBOX_SQL, INSERT_OUTBOX_SQL, outboxParams, RESTORE_OUTBOX_SQL, restoredOutboxParams } from './sqlite-outbox-store.js';
 import { INSERT_TIMER_SQL, timerParams, toTimer, type TimerRow } from './sqlite-timer-store.js';
+import { NO_DUE_SORT } from './schema.js';
 
 interface InstanceRow {
   id: string;
@@ -192,11 +193,12 @@ export class SqliteInstanceStore implements InstanceStore {
     );
     this.deleteTaskGroups = sqlite.statement(`DELETE FROM task_candidate_groups WHERE task_id = ?`);
     this.deleteTaskUsers = sqlite.statement(`DELETE FROM task_candidate_users WHERE task_id = ?`);
+    // The task's sort key is copied along with its state (see migration 4: the inbox query).
     this.insertTaskGroup = sqlite.statement(
-      `INSERT OR IGNORE INTO task_candidate_groups (group_name, state, task_id) VALUES (?, ?, ?)`,
+      `INSERT OR IGNORE INTO task_candidate_groups (group_name, state, task_id, due_sort, created_ms) VALUES (?, ?, ?, ?, ?)`,
     );
     this.insertTaskUser = sqlite.statement(
-      `INSERT OR IGNORE INTO task_candidate_users (user_id, state, task_id) VALUES (?, ?, ?)`,
+      `INSERT OR IGNORE INTO task_candidate_users (user_id, state, task_id, due_sort, created_ms) VALUES (?, ?, ?, ?, ?)`,
     );
     this.selectTask = sqlite.statement<TaskRow>(`SELECT * FROM tasks WHERE id = ?`);
     this.selectTasksOfInstance = sqlite.statement<TaskRow>(
@@ -313,13 +315,15 @@ export class SqliteInstanceStore implements InstanceStore {
       }
     }
     for (const task of write.tasks) {
-      if (this.upsertTask.run(taskParams(task)).changes === 0) {
+      const params = taskParams(task);
+      if (this.upsertTask.run(params).changes === 0) {
         throw new ConflictError('duplicate_id', `Task id ${task.id} belongs to another instance.`);
       }
       this.deleteTaskGroups.run(task.id);
       this.deleteTaskUsers.run(task.id);
-      for (const group of task.candidateGroups) this.insertTaskGroup.run(group, task.state, task.id);
-      for (const user of task.candidateUsers) this.insertTaskUser.run(user, task.state, task.id);
+      const dueSort = params.dueMs ?? NO_DUE_SORT;
+      for (const group of task.candidateGroups) this.insertTaskGroup.run(group, task.state, task.id, dueSort, params.createdMs);
+      for (const user of task.candidateUsers) this.insertTaskUser.run(user, task.state, task.id, dueSort, params.createdMs);
     }
     this.deleteTimersOfInstance.run(instanceId);
     for (const timer of write.timers) this.insertTimer.run(timerParams(timer));
@@ -403,7 +407,10 @@ export class SqliteInstanceStore implements InstanceStore {
     const where: string[] = [];
     const params: unknown[] = [];
     if (query.state !== undefined) {
-      where.push('t.state = ?');
+      // An instance or a case number picks a handful of tasks through its own index; without
+      // statistics SQLite would rather walk the state index for its order (every open task).
+      const selective = query.instanceId !== undefined || query.businessKey !== undefined;
+      where.push(selective ? '+t.state = ?' : 't.state = ?');
       params.push(query.state);
     }
     if (query.instanceId !== undefined) {
@@ -426,31 +433,28 @@ export class SqliteInstanceStore implements InstanceStore {
       where.push('t.due_sort < ?'); // tasks without dueAt sort after every time: excluded
       params.push(toMs(query.dueBefore, 'dueBefore'));
     }
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['number', 'number', 'string']);
+    let from = 'tasks AS t';
+    const fromParams: unknown[] = [];
     if (query.visibleTo !== undefined) {
-      // Each branch is an index lookup; UNION removes tasks matched by several branches.
-      const state = query.state !== undefined ? ' AND state = ?' : '';
-      where.push(`t.id IN (
-        SELECT task_id FROM task_candidate_groups
-          WHERE group_name IN (SELECT value FROM json_each(?))${state}
-        UNION SELECT task_id FROM task_candidate_users WHERE user_id = ?${state}
-        UNION SELECT id FROM tasks WHERE assignee = ?${state})`);
-      const { userId, groups } = query.visibleTo;
-      params.push(JSON.stringify(groups));
-      if (query.state !== undefined) params.push(query.state);
-      params.push(userId);
-      if (query.state !== undefined) params.push(query.state);
-      params.push(userId);
-      if (query.state !== undefined) params.push(query.state);
+      const visible = visibleTasks(query, after, limit + 1);
+      if ('ids' in visible) {
+        // CROSS JOIN keeps this order: the few ids first, then each task by its key.
+        from = `(${visible.ids}) AS v CROSS JOIN tasks AS t ON t.id = v.id`;
+        fromParams.push(...visible.params);
+      } else {
+        where.push(visible.where);
+        params.push(...visible.params);
+      }
     }
-    if (query.cursor !== undefined) {
-      const [dueSort, createdMs, id] = decodeCursor(query.cursor, ['number', 'number', 'string']);
+    if (after !== undefined) {
       where.push('(t.due_sort, t.created_ms, t.id) > (?, ?, ?)');
-      params.push(dueSort, createdMs, id);
+      params.push(...after);
     }
     const sql =
-      `SELECT t.* FROM tasks AS t ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ` +
+      `SELECT t.* FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ` +
       `ORDER BY t.due_sort, t.created_ms, t.id LIMIT ?`;
-    const rows = this.sqlite.run(() => this.sqlite.statement<TaskRow>(sql).all(...params, limit + 1));
+    const rows = this.sqlite.run(() => this.sqlite.statement<TaskRow>(sql).all(...fromParams, ...params, limit + 1));
     return toPage(rows, limit, toTask, (last) => [last.due_sort, last.created_ms, last.id]);
   }
 
@@ -489,6 +493,44 @@ export class SqliteInstanceStore implements InstanceStore {
     toMs(at, 'at');
     this.purgeTx(instanceId, at);
   }
+}
+
+/**
+ * The tasks a case worker may see, in the form that is cheap for the query at hand:
+ * - the inbox (a state, no other filter but the cursor and dueBefore): the ids of at most one
+ *   page from each group, from the user's candidacies and assignments, each read in sort order
+ *   from its sorted index. The cost follows the page and the user's groups, not the open tasks
+ *   of those groups; the page of the union is within the union of the branches' pages.
+ * - any other filter (an instance, a case number, a process...): a condition on `t`; the
+ *   filter's own index picks the tasks and each is checked with index probes (EXISTS).
+ */
+function visibleTasks(query: TaskQuery, after: CursorKey | undefined, pageSize: number): { ids: string; params: unknown[] } | { where: string; params: unknown[] } {
+  const { userId, groups } = query.visibleTo!;
+  const filtered = query.instanceId !== undefined || query.definitionKey !== undefined || query.assignee !== undefined || query.businessKey !== undefined;
+  if (query.state === undefined || filtered) {
+    return {
+      where: `(EXISTS (SELECT 1 FROM task_candidate_groups g WHERE g.task_id = t.id AND g.group_name IN (SELECT value FROM json_each(?)))
+        OR EXISTS (SELECT 1 FROM task_candidate_users u WHERE u.task_id = t.id AND u.user_id = ?)
+        OR t.assignee = ?)`,
+      params: [JSON.stringify(groups), userId, userId],
+    };
+  }
+  const range = (idColumn: string) =>
+    (after !== undefined ? ` AND (due_sort, created_ms, ${idColumn}) > (?, ?, ?)` : '') + (query.dueBefore !== undefined ? ' AND due_sort < ?' : '');
+  const rangeParams = [...(after ?? []), ...(query.dueBefore !== undefined ? [toMs(query.dueBefore, 'dueBefore')] : [])];
+  const branch = (table: string, column: string, idColumn: string) =>
+    `SELECT ${idColumn} AS id FROM (SELECT ${idColumn} FROM ${table} WHERE ${column} = ? AND state = ?${range(idColumn)}
+      ORDER BY due_sort, created_ms, ${idColumn} LIMIT ?)`;
+  const branches: string[] = [];
+  const params: unknown[] = [];
+  for (const group of new Set(groups)) {
+    branches.push(branch('task_candidate_groups', 'group_name', 'task_id'));
+    params.push(group, query.state, ...rangeParams, pageSize);
+  }
+  branches.push(branch('task_candidate_users', 'user_id', 'task_id'), branch('tasks', 'assignee', 'id'));
+  params.push(userId, query.state, ...rangeParams, pageSize, userId, query.state, ...rangeParams, pageSize);
+  // UNION: a task seen through several branches once.
+  return { ids: branches.join(' UNION '), params };
 }
 
 function toPage<Row, T>(rows: Row[], limit: number, map: (row: Row) => T, key: (row: Row) => (string | number)[]): Page<T> {
