@@ -1,6 +1,6 @@
 /**
  * npm run bench:workers [-- --quick] [-- --seconds N] [-- --concurrency N] [-- --rounds N]
- *                       [-- --shared-pool] [-- --sync normal]
+ *                       [-- --shared-pool] [-- --sync normal] [-- --wait-quiet MINUTES]
  *
  * Flows per second through the HTTP API with SAMENSPEL_WORKERS=1 and =2, in the same run, on
  * the same machine: start a case -> look up its task -> complete it (start -> user task ->
@@ -30,6 +30,8 @@ const WARMUP_SECONDS = quick ? 2 : 4;
 const CONCURRENCY = numberOption('--concurrency') ?? 24;
 const ROUNDS = numberOption('--rounds') ?? (quick ? 1 : 2);
 const SYNC = stringOption('--sync') ?? 'full';
+/** Before each measurement, wait (up to this many minutes) until the machine is nearly idle. */
+const WAIT_QUIET_MINUTES = numberOption('--wait-quiet');
 const KEY = 'workers-bench';
 const TARGET_RATIO = 1.8;
 
@@ -139,7 +141,26 @@ interface Measurement {
   nodes: number;
 }
 
+/**
+ * On a shared machine other processes take the cores that a second worker needs: waits until
+ * the machine was nearly idle (below 0.25 cores busy) for 3 s, or gives up after `minutes`.
+ */
+async function waitQuiet(minutes: number): Promise<void> {
+  const until = Date.now() + minutes * 60_000;
+  for (;;) {
+    const before = machineBusySeconds();
+    await sleep(3000);
+    const busy = (machineBusySeconds() - before) / 3;
+    if (busy < 0.25) return;
+    if (Date.now() > until) {
+      console.log(`  (the machine stayed busy: ${busy.toFixed(2)} cores used by others; measuring anyway)`);
+      return;
+    }
+  }
+}
+
 async function measure(workers: number): Promise<Measurement> {
+  if (WAIT_QUIET_MINUTES !== undefined) await waitQuiet(WAIT_QUIET_MINUTES);
   const dirs = await makeDirs({ [`${KEY}.bpmn`]: XML });
   let server: ChildServer | null = null;
   try {
@@ -229,6 +250,7 @@ function line(m: Measurement): string {
     `  ${m.workers} worker${m.workers === 1 ? ' ' : 's'}: ${m.flowsPerSecond.toFixed(1).padStart(6)} flows/s` +
     ` (${m.flows} flows, ${m.errors} errors; served by ${m.nodes} node${m.nodes === 1 ? '' : 's'},` +
     ` ${(m.crossWorkerShare * 100).toFixed(0)}% completed on another worker than started)` +
+    ` | ${(m.serverCores > 0 ? m.flowsPerSecond / m.serverCores : 0).toFixed(0)} flows per server CPU-second` +
     ` | CPU in cores: server ${m.serverCores.toFixed(2)}, load generator ${m.benchCores.toFixed(2)}, other processes ${m.otherCores.toFixed(2)}`
   );
 }
