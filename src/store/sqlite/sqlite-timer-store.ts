@@ -34,6 +34,7 @@ export class SqliteTimerStore implements TimerStore {
   private readonly selectStartTimers;
   private readonly selectDue;
   private readonly claimTimer;
+  private readonly claimTx;
   private readonly releaseTimer;
   private readonly selectOwnedStartTimer;
   private readonly deleteTimer;
@@ -70,6 +71,8 @@ export class SqliteTimerStore implements TimerStore {
       `SELECT ready_ms, due_ms, due_at, lease_until FROM timers ORDER BY ready_ms LIMIT 1`,
     );
 
+    // Claims of one turn (a scheduler firing several timers at once) share one commit.
+    this.claimTx = sqlite.groupedTransaction((params: Record<string, unknown>) => this.claimTimer.get(params));
     this.replaceStartTimersTx = sqlite.transaction((definitionKey: string, timers: TimerRecord[]) => {
       this.deleteStartTimers.run(definitionKey);
       for (const timer of timers) this.insertTimer.run(timerParams(timer));
@@ -102,7 +105,7 @@ export class SqliteTimerStore implements TimerStore {
 
   async claim(id: string, owner: string, now: string, leaseUntil: string): Promise<TimerRecord | null> {
     const params = { id, owner, nowMs: toMs(now, 'now'), leaseUntil, leaseUntilMs: toMs(leaseUntil, 'leaseUntil') };
-    const row = this.sqlite.run(() => this.claimTimer.get(params));
+    const row = await this.claimTx(params);
     return row ? toTimer(row) : null;
   }
 
