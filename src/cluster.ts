@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import { primaryMetrics } from './cluster-metrics.js';
 import { prepareStore } from './server.js';
 
 const READY = 'samenspel:ready';
@@ -61,6 +62,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     restart: null,
   }));
   const ready = new Set<Slot>();
+  const onMetricsMessage = primaryMetrics(() => slots.flatMap((slot) => (slot.worker?.isConnected() ? [slot.worker] : [])));
   let phase: 'starting' | 'running' | 'stopping' | 'failed' = 'starting';
   let stopFailed = false;
   let stopSignal: NodeJS.Signals | null = null;
@@ -73,6 +75,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
       slot.worker = worker;
       logger.info({ nodeId: slot.nodeId, pid: worker.process.pid }, 'worker started');
       worker.on('message', (message: ReadyMessage) => {
+        onMetricsMessage(worker, message);
         if (message?.type !== READY || phase !== 'starting') return;
         ready.add(slot);
         if (ready.size === slots.length) {

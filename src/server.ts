@@ -25,7 +25,7 @@ import { createDeploymentService, type DeploymentService } from './definitions/d
 import { createWorkingDayCalendar } from './engine/working-days.js';
 import { ConflictError } from './errors.js';
 import { createApp } from './http/app.js';
-import { createMetrics } from './http/metrics.js';
+import { createMetrics, type MetricsOptions } from './http/metrics.js';
 import type { Connector } from './runtime/connectors/connector.js';
 import { createConnectorRegistry } from './runtime/connectors/connector-registry.js';
 import { createWebhookConnector } from './runtime/connectors/webhook-connector.js';
@@ -49,6 +49,8 @@ export interface StartOptions {
   connectors?: Connector[];
   /** Interval of the retention run (default daily). */
   retentionIntervalMs?: number;
+  /** Workers: /metrics answers for all workers of the node (src/cluster-metrics.ts). */
+  gatherMetrics?: MetricsOptions['gather'];
   /**
    * Seed (or disable) the demo users and deploy the processes directory: the one-time work
    * of a start. Default true; the workers of a cluster (SAMENSPEL_WORKERS > 1) pass false,
@@ -156,7 +158,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     });
     const authenticator: Authenticator = oidc ?? sessions;
 
-    const metrics = createMetrics();
+    const metrics = createMetrics({ gather: options.gatherMetrics });
     const version = packageVersion();
     const app = createApp({
       config, logger, store, clock, runtime, deployments, retention, sessions, authenticator, audit, metrics, version, ids,

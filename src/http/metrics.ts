@@ -16,19 +16,25 @@ export interface Metrics {
   incidents: Counter<'definition_key'>;
   /** Seconds between a timer's dueAt and the moment it fired. */
   timerLag: Histogram<never>;
+  /** What GET /metrics answers: this registry, or (workers) the merged registries of all workers. */
+  exposition(): Promise<string>;
 }
 
 export interface MetricsOptions {
   /** Process metrics (CPU, memory, event loop lag, GC). Default true. */
   defaultMetrics?: boolean;
+  /** With several workers: given this worker's registry, the text of all of them (src/cluster-metrics.ts). */
+  gather?: (registry: Registry) => () => Promise<string>;
 }
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  const gathered = options.gather?.(registry);
   return {
     registry,
+    exposition: gathered ?? (() => registry.metrics()),
     httpRequestDuration: new Histogram({
       name: 'samenspel_http_request_duration_seconds',
       help: 'Duration of HTTP requests, by method, route pattern and status',
@@ -84,7 +90,7 @@ export function httpMetricsMiddleware(metrics: Metrics): RequestHandler {
 /** GET /metrics: the registry in Prometheus text format. */
 export function metricsHandler(metrics: Metrics): RequestHandler {
   return async (_req, res) => {
-    const body = await metrics.registry.metrics();
+    const body = await metrics.exposition();
     res.setHeader('Cache-Control', 'no-store');
     res.type(metrics.registry.contentType).send(body);
   };

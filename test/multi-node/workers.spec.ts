@@ -7,6 +7,7 @@
  * - the processes folder is deployed once, by the primary;
  * - 100 timers fire exactly once each between the two workers' schedulers;
  * - one task completed through many connections at once: exactly one 200, the rest 409;
+ * - /metrics counts for the node as a whole, whichever worker answers;
  * - a worker killed with SIGKILL is started again by the primary, and the service keeps answering;
  * - SIGTERM to the primary stops both workers and exits with code 0.
  */
@@ -169,6 +170,27 @@ describe('several workers on one SQLite store (SAMENSPEL_WORKERS=2)', function (
     for (const id of instances.slice(0, TASKS_RACED)) {
       expect((await store.instances.history(id)).filter((e) => e.type === 'task-completed')).to.have.length(1);
       expect((await store.instances.get(id))?.status).to.equal('completed');
+    }
+  });
+
+  it('should count in /metrics for all workers together, whichever worker answers the scrape', async function () {
+    const scrapes = await inParallel(Array.from({ length: 6 }), 3, async () => {
+      const answer = await new Promise<{ node: string; text: string }>((resolve, reject) => {
+        request(`${server.url}/metrics`, { agent: false }, (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => resolve({ node: String(res.headers['x-samenspel-node']), text }));
+        })
+          .on('error', reject)
+          .end();
+      });
+      return answer;
+    });
+    expect(new Set(scrapes.map((scrape) => scrape.node)).size, 'scrapes answered by both workers').to.equal(2);
+    for (const scrape of scrapes) {
+      expect(scrape.text).to.include(`samenspel_instances_started_total{definition_key="w-timer"} ${TIMERS}`);
+      expect(scrape.text).to.include(`samenspel_task_completions_total{definition_key="w-timer"} ${TASKS_RACED}`);
     }
   });
 
