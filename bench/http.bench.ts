@@ -77,9 +77,13 @@ async function load(server: ChildServer, options: autocannon.Options): Promise<L
   return { result, seconds: (performance.now() - began) / 1000, cpu: cpu(), latencies, statuses };
 }
 
-/** Where the CPU went: a slow figure with "other" near a core says more about the machine than the server. */
-function cpuLine({ cpu }: Load): string {
-  return `CPU cores: server ${cpu.server.toFixed(2)}, bench ${cpu.bench.toFixed(2)}, other processes ${cpu.other.toFixed(2)}`;
+/**
+ * Where the CPU went: a slow figure with "other" near a core says more about the machine than
+ * the server; the server's CPU time per request changes much less with the machine's load.
+ */
+function cpuLine({ cpu, seconds, latencies }: Load): string {
+  const perRequestMs = (cpu.server * seconds * 1000) / Math.max(1, latencies.length);
+  return `server CPU ${perRequestMs.toFixed(1)} ms/request; CPU cores: server ${cpu.server.toFixed(2)}, bench ${cpu.bench.toFixed(2)}, other processes ${cpu.other.toFixed(2)}`;
 }
 
 function percentile(sorted: number[], p: number): number {
