@@ -22,6 +22,8 @@ export interface Jongodb {
   pid: number;
   /** Stops the server (SIGTERM, then SIGKILL after a second); resolves once it exited. */
   stop(): Promise<void>;
+  /** Kills the server at once (SIGKILL: a crash, nothing flushed); resolves once it exited. */
+  kill(): Promise<void>;
 }
 
 const READY_TIMEOUT_MS = 20_000;
@@ -110,20 +112,23 @@ export async function startJongodb(options: { port?: number } = {}): Promise<Jon
   (child.stderr as unknown as { unref?: () => void }).unref?.();
   child.unref();
 
+  const exited = () => child.exitCode !== null || child.signalCode !== null;
+  const end = async (signal: NodeJS.Signals) => {
+    if (exited()) return;
+    const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.ref(); // wait for its exit even when nothing else keeps the loop alive
+    child.kill(signal);
+    const force = setTimeout(() => child.kill('SIGKILL'), 1000);
+    force.unref();
+    await done;
+    clearTimeout(force);
+  };
   return {
     uri,
     port,
     pid: child.pid!,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.ref(); // wait for its exit even when nothing else keeps the loop alive
-      child.kill('SIGTERM');
-      const force = setTimeout(() => child.kill('SIGKILL'), 1000);
-      force.unref();
-      await done;
-      clearTimeout(force);
-    },
+    stop: () => end('SIGTERM'),
+    kill: () => end('SIGKILL'),
   };
 }
 

@@ -23,11 +23,14 @@ const MAX_APPEND_ATTEMPTS = 200;
  * user of Samenspel to find/insert on `audit_entries` to enforce it; see docs/operations.md).
  */
 export class MongoAuditStore implements AuditStore {
-  private queue: Promise<unknown> = Promise.resolve();
+  /** The append before the next one; settles with the moment it found the database unreachable, if it did. */
+  private queue: Promise<{ unavailableAt: number; error: UnavailableError } | null> = Promise.resolve(null);
   /** The last entry this store appended: the next append tries to chain onto it without
    * reading first (right unless another node appended meanwhile; then the insert fails on
-   * the seq and the append reads the real last entry). */
-  private last: { seq: number; hash: string } | null = null;
+   * the seq and the append reads the real last entry). Trusted only while the database has
+   * not been away since (`outages`): a restored database may end before it, and an insert
+   * after it would succeed and break the chain. */
+  private last: { seq: number; hash: string; outages: number } | null = null;
 
   constructor(private readonly db: MongoDatabase) {}
 
@@ -38,14 +41,29 @@ export class MongoAuditStore implements AuditStore {
   async append(entry: AuditEntryInput, hash: AuditHash): Promise<AuditEntry> {
     toMs(entry.at, 'at');
     const input = storedAuditForm(entry);
-    const run = this.queue.then(() => this.appendNow(input, hash));
-    this.queue = run.catch(() => undefined);
+    const queuedAt = Date.now();
+    let refusedWith: { unavailableAt: number; error: UnavailableError } | null = null;
+    const run = this.queue.then((before) => {
+      // The append ahead of this one found the database unreachable while this one waited:
+      // so would this one, after another full server selection timeout, and every append
+      // queued behind it after one more each. Refused together, they answer within one.
+      if (before !== null && before.unavailableAt >= queuedAt) {
+        refusedWith = before;
+        throw before.error;
+      }
+      return this.appendNow(input, hash);
+    });
+    this.queue = run.then(
+      () => null,
+      (error: unknown) => refusedWith ?? (error instanceof UnavailableError ? { unavailableAt: Date.now(), error } : null),
+    );
     return run;
   }
 
   private async appendNow(entry: AuditEntryInput, hash: AuditHash): Promise<AuditEntry> {
     for (let attempt = 1; ; attempt++) {
-      let last = this.last;
+      const outages = this.db.outageCount;
+      let last: { seq: number; hash: string } | null = this.last !== null && this.last.outages === outages ? this.last : null;
       if (last === null) {
         const [doc] = await this.db.run(() => this.entries.find({}).sort({ _id: -1 }).limit(1).lean<AuditDoc[]>().exec());
         last = doc ? { seq: doc._id, hash: doc.hash } : { seq: 0, hash: GENESIS_PREV_HASH };
@@ -74,7 +92,7 @@ export class MongoAuditStore implements AuditStore {
       };
       try {
         await this.db.run(() => this.entries.insertMany([doc], { lean: true }));
-        this.last = { seq, hash: digest };
+        this.last = { seq, hash: digest, outages };
         return toAuditEntry(doc);
       } catch (error) {
         const lostRace = isDuplicateKey(error) || (error as { code?: string }).code === 'duplicate_id';

@@ -9,11 +9,14 @@ import type { MongoModels } from './schemas.js';
 
 export class MongoDatabase {
   private closed = false;
+  private outages = 0;
 
   constructor(
     readonly connection: Connection,
     readonly models: MongoModels,
-  ) {}
+  ) {
+    connection.on('disconnected', () => this.outages++);
+  }
 
   /** Runs database calls with error mapping; refuses them once the store is closed. */
   async run<T>(fn: () => Promise<T>): Promise<T> {
@@ -21,8 +24,19 @@ export class MongoDatabase {
     try {
       return await fn();
     } catch (error) {
-      throw toStoreError(error);
+      const mapped = toStoreError(error);
+      if (mapped instanceof UnavailableError) this.outages++;
+      throw mapped;
     }
+  }
+
+  /**
+   * Grows whenever the database was found unreachable. What a store remembers about the
+   * database's contents must not outlive it: the database that comes back may not hold what
+   * the one that went did (restored from a backup, a write rolled back on failover).
+   */
+  get outageCount(): number {
+    return this.outages;
   }
 
   assertOpen(): void {

@@ -21,6 +21,7 @@ const UNAVAILABLE_NAMES = new Set([
   'MongoServerClosedError',
   'MongoPoolClosedError',
   'MongoPoolClearedError',
+  'PoolClearedOnNetworkError', // the server monitor timed out: a server that stopped answering
   'MongoWaitQueueTimeoutError',
   'MongoOperationTimeoutError',
   'MongoStalePrimaryError',
@@ -44,6 +45,12 @@ const UNAVAILABLE_CODES = new Set([
   13436, // NotPrimaryOrSecondary
 ]);
 
+/**
+ * Socket errors of Node itself: the driver passes some on unwrapped, e.g. EPIPE ("This socket
+ * has been ended by the other party") when it writes to a connection the server just dropped.
+ */
+const UNAVAILABLE_SYSTEM_CODES = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN']);
+
 const UNAVAILABLE_LABELS = ['RetryableWriteError', 'TransientTransactionError', 'ResetPool', 'SystemOverloadedError'];
 
 interface DriverError {
@@ -54,6 +61,9 @@ interface DriverError {
   errorLabels?: string[];
   errorLabelSet?: Set<string>;
   writeErrors?: { code?: unknown }[] | { code?: unknown };
+  /** The driver's own error that a MongoBulkWriteError wraps. */
+  errorResponse?: unknown;
+  cause?: unknown;
 }
 
 export function isDuplicateKey(error: unknown): boolean {
@@ -64,11 +74,16 @@ export function isDuplicateKey(error: unknown): boolean {
   return writeErrors.some((w) => w?.code === 11000);
 }
 
-export function isUnavailable(error: unknown): boolean {
+export function isUnavailable(error: unknown, depth = 0): boolean {
   const e = error as DriverError | null;
   if (!e || typeof e !== 'object') return false;
+  // insertMany and bulkWrite wrap a connection lost mid-write in a MongoBulkWriteError (a
+  // "server" error) that holds the network error as its errorResponse: look inside.
+  const wrapped = [e.errorResponse, e.cause].filter((inner) => inner instanceof Error && inner !== error);
+  if (depth < 3 && wrapped.some((inner) => isUnavailable(inner, depth + 1))) return true;
   if (e.name !== undefined && UNAVAILABLE_NAMES.has(e.name)) return true;
   if (typeof e.code === 'number' && UNAVAILABLE_CODES.has(e.code)) return true;
+  if (typeof e.code === 'string' && UNAVAILABLE_SYSTEM_CODES.has(e.code)) return true;
   const labels = e.errorLabelSet ? [...e.errorLabelSet] : (e.errorLabels ?? []);
   if (labels.some((label) => UNAVAILABLE_LABELS.includes(label))) return true;
   // mongoose, with bufferCommands off, refuses calls while it has no connection.
