@@ -23,7 +23,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,6 +41,8 @@ import type { HistoryEvent, InstanceRecord, InstanceWrite, Json, Store, TaskReco
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { api, ROOT, signIn, sleep } from '../test/faults/child-server.js';
 import { freePort } from '../test/support/jongodb.js';
+import { hotFunctions, profilesIn } from './cpu-profile.js';
+import { cpuSeconds, serverPids } from './server-process.js';
 
 const quick = process.argv.includes('--quick');
 const profile = process.argv.includes('--profile');
@@ -95,28 +97,11 @@ const ms = (value: number) => `${value.toFixed(1)} ms`;
 const mb = (kb: number) => `${(kb / 1024).toFixed(1)} MB`;
 const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
 
-/** The process and its descendants (a cluster primary's workers). */
-function processTree(pid: number): number[] {
-  const parents = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
-      parents.set(Number(entry), Number(stat[1]));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const tree = [pid];
-  for (let i = 0; i < tree.length; i++) for (const [child, parent] of parents) if (parent === tree[i]) tree.push(child);
-  return tree;
-}
-
 /** VmRSS, RssAnon (heap, malloc: what grows with data held in memory) and RssFile (mapped
  * files), summed over the server's processes. */
 function rssOf(pid: number): { rss: number; anon: number; file: number } {
   const sum = { rss: 0, anon: 0, file: 0 };
-  for (const member of processTree(pid)) {
+  for (const member of serverPids(pid)) {
     const status = readFileSync(`/proc/${member}/status`, 'utf8');
     const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
     sum.rss += field('VmRSS');
@@ -262,16 +247,8 @@ interface Server {
   output: string[];
 }
 
-/** CPU time of the server's processes so far (utime + stime of /proc/<pid>/stat, in clock
- * ticks of 10 ms). */
-function cpuMsOf(pid: number): number {
-  let ticks = 0;
-  for (const member of processTree(pid)) {
-    const fields = readFileSync(`/proc/${member}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
-    ticks += Number(fields[11]) + Number(fields[12]);
-  }
-  return ticks * 10;
-}
+/** CPU time of the server's processes so far, in ms. */
+const cpuMsOf = (pid: number) => cpuSeconds(serverPids(pid)) * 1000;
 
 const TSX_ENTRY = ['--import', 'tsx', 'src/main.ts'];
 
@@ -451,36 +428,12 @@ async function timerBreakdown(dataDir: string, concurrency: number) {
 
 // ------------------------------------------------------------------ profiles
 
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-}
-
-/** Self time per function in the main thread's .cpuprofile in dir (CPU.<date>.<time>.<pid>.<thread>.<n>;
- * tsx's loader thread writes one too), idle time left out: the top entries. */
+/** Self time per function in the main threads' profiles (CPU.<date>.<time>.<pid>.<thread>.<n>;
+ * tsx's loader thread writes one too), idle left out: the top entries. */
 function topOfProfile(dir: string, top = 15): string[] {
-  const file = readdirSync(dir).find((name) => /\.\d+\.0\.\d+\.cpuprofile$/.test(name));
-  if (!file) return ['(no profile written)'];
-  const profileData = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as {
-    nodes: ProfileNode[];
-    samples: number[];
-    timeDeltas: number[];
-  };
-  const byId = new Map(profileData.nodes.map((node) => [node.id, node]));
-  const self = new Map<string, number>();
-  let total = 0;
-  profileData.samples.forEach((id, i) => {
-    const frame = byId.get(id)!.callFrame;
-    if (frame.functionName === '(idle)') return;
-    const where = `${frame.functionName || '(anonymous)'} ${frame.url.replace(/^.*\/node_modules\//, '').replace(`file://${ROOT}/`, '')}:${frame.lineNumber + 1}`;
-    const delta = profileData.timeDeltas[i] / 1000;
-    self.set(where, (self.get(where) ?? 0) + delta);
-    total += delta;
-  });
-  return [...self.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, top)
-    .map(([where, spentMs]) => `${spentMs.toFixed(0).padStart(7)} ms ${((spentMs / total) * 100).toFixed(1).padStart(5)}%  ${where}`);
+  const files = profilesIn(dir).filter((file) => /\.\d+\.0\.\d+\.cpuprofile$/.test(file));
+  if (!files.length) return ['(no profile written)'];
+  return hotFunctions(files, top).map((hot) => `${hot.selfMs.toFixed(0).padStart(7)} ms ${(hot.share * 100).toFixed(1).padStart(5)}%  ${hot.name}`);
 }
 
 // ------------------------------------------------------------------ the run
@@ -502,9 +455,12 @@ async function inboxPhase(dirs: Dirs, options: StartOptions) {
     const first = await inboxOnce(server.url, token);
     for (let i = 1; i < 20; i++) await inboxOnce(server.url, token);
     const rss = await memoryOf(server);
+    const cpuBefore = cpuMsOf(server.child.pid!);
     const sequential = await sequentialInbox(server.url, token, SEQUENTIAL_QUERIES);
+    // Server CPU per query: unlike the latencies, hardly moved by other work on the machine.
+    const cpuPerQuery = (cpuMsOf(server.child.pid!) - cpuBefore) / SEQUENTIAL_QUERIES;
     const cannon = await cannonInbox(server.url, token);
-    return { server, token, first, rss, sequential, cannon, afterLoad: await memoryOf(server) };
+    return { server, token, first, rss, sequential, cpuPerQuery, cannon, afterLoad: await memoryOf(server) };
   } catch (err) {
     await stopServer(server);
     throw err;
@@ -513,7 +469,8 @@ async function inboxPhase(dirs: Dirs, options: StartOptions) {
 
 function printInbox(label: string, phase: Awaited<ReturnType<typeof inboxPhase>>) {
   console.log(`inbox ${INBOX_QUERY} as ${USER}, ${label}: ${phase.first.count} of ${WAITING} open tasks of ${GROUP} (target p95 < 20 ms)`);
-  console.log(`  first query ${ms(phase.first.ms)}; ${SEQUENTIAL_QUERIES} sequential: ${spread(phase.sequential)}: ${verdict(percentile(phase.sequential, 95) < 20)}`);
+  console.log(`  first query ${ms(phase.first.ms)}; ${SEQUENTIAL_QUERIES} sequential: ${spread(phase.sequential)}: ${verdict(percentile(phase.sequential, 95) < 20)}; ` +
+    `server CPU ${ms(phase.cpuPerQuery)} per query`);
   const { cannon } = phase;
   console.log(`  autocannon 10 connections, ${CANNON_SECONDS} s: ${cannon.rps.toFixed(0)} req/s, ${spread(cannon.sorted)}${cannon.non2xx ? `, ${cannon.non2xx} failed` : ''}`);
   console.log(`  server RSS ${mb(phase.rss.rss)} (anon ${mb(phase.rss.anon)}) after 20 queries, ${mb(phase.afterLoad.rss)} (anon ${mb(phase.afterLoad.anon)}) after the load`);
