@@ -1,6 +1,7 @@
 /**
  * npm run bench:workers [-- --quick] [-- --seconds N] [-- --concurrency N] [-- --rounds N]
  *                       [-- --shared-pool] [-- --sync normal] [-- --wait-quiet MINUTES]
+ *                       [-- --node-args "--single-threaded-gc"] [-- --threads]
  *
  * Flows per second through the HTTP API with SAMENSPEL_WORKERS=1 and =2, in the same run, on
  * the same machine: start a case -> look up its task -> complete it (start -> user task ->
@@ -16,7 +17,7 @@
  * `--shared-pool` lets every request take any free connection instead, to see what round
  * robin without that affinity costs.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import os from 'node:os';
@@ -32,6 +33,10 @@ const ROUNDS = numberOption('--rounds') ?? (quick ? 1 : 2);
 const SYNC = stringOption('--sync') ?? 'full';
 /** Before each measurement, wait (up to this many minutes) until the machine is nearly idle. */
 const WAIT_QUIET_MINUTES = numberOption('--wait-quiet');
+/** Flags for the server's node (the primary passes them on to its workers). */
+const NODE_ARGS = (stringOption('--node-args') ?? '').split(' ').filter(Boolean);
+/** Also print the server's CPU per kind of thread (main, GC helpers, libuv pool, ...). */
+const THREADS = args.includes('--threads');
 const KEY = 'workers-bench';
 const TARGET_RATIO = 1.8;
 
@@ -126,6 +131,33 @@ function machineBusySeconds(): number {
   return (user + nice + system + irq + softirq + steal) / 100;
 }
 
+/** CPU seconds per thread name (comm) over a process and its children, from /proc/<pid>/task. */
+function threadCpuSeconds(pid: number, into = new Map<string, number>()): Map<string, number> {
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return into;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+$/, '').trim();
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const kind = tid === String(pid) ? 'main thread' : name;
+      into.set(kind, (into.get(kind) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  try {
+    for (const child of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) threadCpuSeconds(Number(child), into);
+  } catch {
+    // no children
+  }
+  return into;
+}
+
 interface Measurement {
   workers: number;
   flowsPerSecond: number;
@@ -136,6 +168,8 @@ interface Measurement {
   serverCores: number;
   /** Everything else on the machine meanwhile (other processes), in cores. */
   otherCores: number;
+  /** Server CPU per kind of thread, in cores (with --threads). */
+  threads: Map<string, number>;
   /** Flows whose completion went to another worker than their start (engine cache miss there). */
   crossWorkerShare: number;
   nodes: number;
@@ -171,7 +205,7 @@ async function measure(workers: number): Promise<Measurement> {
       SAMENSPEL_SQLITE_SYNC: SYNC,
       // One log line per request would cost the server (and this process, which reads them).
       SAMENSPEL_LOG_LEVEL: 'warn',
-    });
+    }, { nodeArgs: NODE_ARGS });
     const url = server.url;
     const token = await signIn(url, 'vt-triagist');
     const shared = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
@@ -216,6 +250,7 @@ async function measure(workers: number): Promise<Measurement> {
     const cpuBefore = process.cpuUsage();
     const serverBefore = treeCpuSeconds(server.child.pid!);
     const machineBefore = machineBusySeconds();
+    const threadsBefore = THREADS ? threadCpuSeconds(server.child.pid!) : new Map<string, number>();
     const began = performance.now();
     counting = true;
     await sleep(SECONDS * 1000);
@@ -224,6 +259,8 @@ async function measure(workers: number): Promise<Measurement> {
     const cpu = process.cpuUsage(cpuBefore);
     const serverCpu = treeCpuSeconds(server.child.pid!) - serverBefore;
     const machineCpu = machineBusySeconds() - machineBefore;
+    const threads = new Map<string, number>();
+    if (THREADS) for (const [kind, cpuSeconds] of threadCpuSeconds(server.child.pid!)) threads.set(kind, (cpuSeconds - (threadsBefore.get(kind) ?? 0)) / seconds);
     stop = true;
     await Promise.all(loops);
     for (const agent of new Set(agents)) agent.destroy();
@@ -236,6 +273,7 @@ async function measure(workers: number): Promise<Measurement> {
       benchCores,
       serverCores: serverCpu / seconds,
       otherCores: Math.max(0, machineCpu / seconds - serverCpu / seconds - benchCores),
+      threads,
       crossWorkerShare: flows === 0 ? 0 : crossWorker / flows,
       nodes: nodes.size,
     };
@@ -246,19 +284,22 @@ async function measure(workers: number): Promise<Measurement> {
 }
 
 function line(m: Measurement): string {
+  const threads = [...m.threads].filter(([, cores]) => cores >= 0.01).sort((a, b) => b[1] - a[1]);
   return (
     `  ${m.workers} worker${m.workers === 1 ? ' ' : 's'}: ${m.flowsPerSecond.toFixed(1).padStart(6)} flows/s` +
     ` (${m.flows} flows, ${m.errors} errors; served by ${m.nodes} node${m.nodes === 1 ? '' : 's'},` +
     ` ${(m.crossWorkerShare * 100).toFixed(0)}% completed on another worker than started)` +
     ` | ${(m.serverCores > 0 ? m.flowsPerSecond / m.serverCores : 0).toFixed(0)} flows per server CPU-second` +
-    ` | CPU in cores: server ${m.serverCores.toFixed(2)}, load generator ${m.benchCores.toFixed(2)}, other processes ${m.otherCores.toFixed(2)}`
+    ` | CPU in cores: server ${m.serverCores.toFixed(2)}, load generator ${m.benchCores.toFixed(2)}, other processes ${m.otherCores.toFixed(2)}` +
+    (threads.length ? `\n      server threads: ${threads.map(([kind, cores]) => `${kind} ${cores.toFixed(2)}`).join(', ')}` : '')
   );
 }
 
 async function main(): Promise<void> {
   console.log(
     `workers benchmark: ${os.availableParallelism()} cores, ${CONCURRENCY} flows in flight, ${SECONDS} s per measurement` +
-      ` after ${WARMUP_SECONDS} s warm-up, synchronous=${SYNC.toUpperCase()}, ${sharedPool ? 'shared connection pool' : 'one connection per client loop'}`,
+      ` after ${WARMUP_SECONDS} s warm-up, synchronous=${SYNC.toUpperCase()}, ${sharedPool ? 'shared connection pool' : 'one connection per client loop'}` +
+      (NODE_ARGS.length ? `, node ${NODE_ARGS.join(' ')}` : ''),
   );
   const ratios: number[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
