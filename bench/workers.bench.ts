@@ -22,6 +22,7 @@ import { rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import os from 'node:os';
 import { kill, makeDirs, NS, signIn, sleep, startChild, type ChildServer } from '../test/faults/child-server.js';
+import { cpuMeter, machineBusySeconds, serverPids } from './server-process.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -103,57 +104,20 @@ function expectStatus(reply: Reply, status: number, what: string): void {
   if (reply.status !== status) throw new Error(`${what}: ${reply.status} ${reply.body.slice(0, 300)}`);
 }
 
-/** CPU seconds (user + system) of a process and its children, from /proc (Linux). */
-function treeCpuSeconds(pid: number): number {
-  const ticks = 100; // USER_HZ on Linux
-  const own = (p: number) => {
-    try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / ticks; // utime, stime
-    } catch {
-      return 0;
+/** CPU seconds per kind of thread (the main thread, or the thread's name) over the server's processes. */
+function threadCpuSeconds(serverPid: number): Map<string, number> {
+  const into = new Map<string, number>();
+  for (const pid of serverPids(serverPid)) {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const kind = tid === String(pid) ? 'main thread' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).trim();
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        into.set(kind, (into.get(kind) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+      } catch {
+        // the thread ended meanwhile
+      }
     }
-  };
-  let children: number[] = [];
-  try {
-    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    children = [];
-  }
-  return own(pid) + children.reduce((sum, child) => sum + treeCpuSeconds(child), 0);
-}
-
-/** CPU seconds the whole machine spent busy (all cores, everything but idle and iowait), from /proc/stat. */
-function machineBusySeconds(): number {
-  const [cpu] = readFileSync('/proc/stat', 'utf8').split('\n');
-  const [user, nice, system, , , irq, softirq, steal] = cpu.split(/\s+/).slice(1).map(Number);
-  return (user + nice + system + irq + softirq + steal) / 100;
-}
-
-/** CPU seconds per thread name (comm) over a process and its children, from /proc/<pid>/task. */
-function threadCpuSeconds(pid: number, into = new Map<string, number>()): Map<string, number> {
-  let tids: string[] = [];
-  try {
-    tids = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return into;
-  }
-  for (const tid of tids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+$/, '').trim();
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const kind = tid === String(pid) ? 'main thread' : name;
-      into.set(kind, (into.get(kind) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
-    } catch {
-      // the thread ended meanwhile
-    }
-  }
-  try {
-    for (const child of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) threadCpuSeconds(Number(child), into);
-  } catch {
-    // no children
   }
   return into;
 }
@@ -247,32 +211,27 @@ async function measure(workers: number): Promise<Measurement> {
     });
 
     await sleep(WARMUP_SECONDS * 1000);
-    const cpuBefore = process.cpuUsage();
-    const serverBefore = treeCpuSeconds(server.child.pid!);
-    const machineBefore = machineBusySeconds();
+    const cpu = cpuMeter(server.child.pid!);
     const threadsBefore = THREADS ? threadCpuSeconds(server.child.pid!) : new Map<string, number>();
     const began = performance.now();
     counting = true;
     await sleep(SECONDS * 1000);
     counting = false;
     const seconds = (performance.now() - began) / 1000;
-    const cpu = process.cpuUsage(cpuBefore);
-    const serverCpu = treeCpuSeconds(server.child.pid!) - serverBefore;
-    const machineCpu = machineBusySeconds() - machineBefore;
+    const share = cpu();
     const threads = new Map<string, number>();
     if (THREADS) for (const [kind, cpuSeconds] of threadCpuSeconds(server.child.pid!)) threads.set(kind, (cpuSeconds - (threadsBefore.get(kind) ?? 0)) / seconds);
     stop = true;
     await Promise.all(loops);
     for (const agent of new Set(agents)) agent.destroy();
-    const benchCores = (cpu.user + cpu.system) / 1e6 / seconds;
     return {
       workers,
       flows,
       flowsPerSecond: flows / seconds,
       errors,
-      benchCores,
-      serverCores: serverCpu / seconds,
-      otherCores: Math.max(0, machineCpu / seconds - serverCpu / seconds - benchCores),
+      benchCores: share.bench,
+      serverCores: share.server,
+      otherCores: share.other,
       threads,
       crossWorkerShare: flows === 0 ? 0 : crossWorker / flows,
       nodes: nodes.size,
