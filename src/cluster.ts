@@ -19,6 +19,13 @@ import { primaryMetrics } from './cluster-metrics.js';
 import { prepareStore } from './server.js';
 
 const READY = 'samenspel:ready';
+/**
+ * A worker asks (WAITING) once it has loaded its code and listens for the answer; the
+ * primary answers PREPARED once the store is prepared. Asking first matters: a message that
+ * arrives before the worker listens for it is lost.
+ */
+const WAITING = 'samenspel:waiting';
+const PREPARED = 'samenspel:prepared';
 /** First restart delay; doubled per further death, up to RESTART_MAX_MS. */
 const RESTART_FIRST_MS = 250;
 const RESTART_MAX_MS = 30_000;
@@ -30,6 +37,22 @@ const STOP_LIMIT_MS = 60_000;
 interface ReadyMessage {
   type: typeof READY;
   url: string;
+}
+
+/**
+ * Resolves in a worker once its primary has prepared the store. Workers are forked before
+ * that, so that loading their code overlaps the primary's migrations and deploy.
+ */
+export function storePrepared(): Promise<void> {
+  return new Promise((resolve) => {
+    const onMessage = (message: { type?: unknown } | null) => {
+      if (message?.type !== PREPARED) return;
+      process.off('message', onMessage);
+      resolve();
+    };
+    process.on('message', onMessage);
+    process.send?.({ type: WAITING });
+  });
 }
 
 /** Called by a worker once it listens: the primary announces the URL when all have. */
@@ -52,7 +75,8 @@ interface Slot {
  * (0 when every worker stopped cleanly). Rejects when the start fails.
  */
 export async function runPrimary(config: Config, logger: Logger): Promise<void> {
-  await prepareStore(config, { logger });
+  let prepared = false;
+  const waiting = new Set<Worker>();
   const base = config.nodeId ?? `node-${randomUUID().slice(0, 8)}`;
   const slots: Slot[] = Array.from({ length: config.workers }, (_, i) => ({
     nodeId: `${base}-w${i + 1}`,
@@ -74,7 +98,12 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
       const worker = cluster.fork({ SAMENSPEL_NODE_ID: slot.nodeId });
       slot.worker = worker;
       logger.info({ nodeId: slot.nodeId, pid: worker.process.pid }, 'worker started');
-      worker.on('message', (message: ReadyMessage) => {
+      worker.on('message', (message: ReadyMessage | { type: typeof WAITING }) => {
+        if (message?.type === WAITING) {
+          if (prepared) worker.send({ type: PREPARED });
+          else waiting.add(worker);
+          return;
+        }
         onMetricsMessage(worker, message);
         if (message?.type !== READY || phase !== 'starting') return;
         ready.add(slot);
@@ -110,6 +139,14 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     };
 
     for (const slot of slots) fork(slot);
+    prepareStore(config, { logger }).then(
+      () => {
+        prepared = true;
+        for (const worker of waiting) if (worker.isConnected()) worker.send({ type: PREPARED });
+        waiting.clear();
+      },
+      reject,
+    );
   });
 
   const stop = (signal: NodeJS.Signals) => {

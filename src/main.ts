@@ -8,7 +8,7 @@
  */
 import cluster from 'node:cluster';
 import { pino, type Logger } from 'pino';
-import { runPrimary, tellPrimaryReady } from './cluster.js';
+import { runPrimary, storePrepared, tellPrimaryReady } from './cluster.js';
 import { workerMetrics } from './cluster-metrics.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { startServer, type RunningServer } from './server.js';
@@ -30,6 +30,7 @@ async function main(): Promise<void> {
   let server: RunningServer;
   try {
     // A worker finds the store prepared by its primary (migrations, processes, demo users).
+    if (worker) await storePrepared();
     server = await startServer(config, { logger, setUp: !worker, gatherMetrics: worker ? workerMetrics : undefined });
   } catch (err) {
     return failStart(err, logger);

@@ -9,6 +9,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { PROJECT_ROOT } from './project-root.js';
 import type { Express } from 'express';
 import { pino, type Logger } from 'pino';
 import { AuditService } from './access/audit-service.js';
@@ -82,7 +83,7 @@ const CLOSE_GRACE_MS = 5000;
 /** The version in package.json, for GET /api/health. */
 export function packageVersion(): string {
   try {
-    const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
+    const text = readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8');
     const version = (JSON.parse(text) as { version?: unknown }).version;
     return typeof version === 'string' ? version : '0.0.0';
   } catch {

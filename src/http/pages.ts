@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../project-root.js';
 import express, { type Request, type Response, type Router } from 'express';
 import { setRoutePattern } from './route-pattern.js';
 
@@ -31,7 +31,7 @@ export const PAGES: readonly Page[] = Object.freeze([
   { path: '/admin', entry: 'admin', title: 'Beheer · Samenspel' },
 ]);
 
-export const DEFAULT_DIST_DIR = fileURLToPath(new URL('../../editor/dist/', import.meta.url));
+export const DEFAULT_DIST_DIR = path.join(PROJECT_ROOT, 'editor', 'dist');
 
 export interface PagesOptions {
   /** Where the build lives; default editor/dist. */
