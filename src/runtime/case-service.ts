@@ -152,21 +152,17 @@ export function createCaseService(options: CaseServiceOptions) {
       input: { definitionKey: string; version?: number; businessKey?: string | null; variables?: Variables },
     ): Promise<InstanceSummary> {
       const definition = await runtime.definitions.version(input.definitionKey, input.version);
+      // The id is chosen before the start, so the entry written before the action already
+      // names the case (per-case audit queries find its start). An entry written after the
+      // start could fail on its own and turn a started case into an error answer.
+      const instanceId = runtime.context.ids();
       const result = await guard(
         principal,
         'instance.start',
-        { resource: `definition/${definition.key}`, details: { version: definition.version } },
-        () => runtime.startInstance({ ...input, version: definition.version }, principal.id),
+        { resource: `definition/${definition.key}`, instanceId, details: { version: definition.version } },
+        () => runtime.startInstance({ ...input, version: definition.version }, principal.id, instanceId),
         { definition },
       );
-      // The id exists only now: this entry ties the start to the case for per-case queries.
-      await options.audit.recordFor(principal, {
-        action: 'instance.created',
-        resource: `instance/${result.instance.id}`,
-        instanceId: result.instance.id,
-        outcome: 'allowed',
-        details: { definitionKey: definition.key, version: definition.version },
-      });
       return summarise(result.instance);
     },
 

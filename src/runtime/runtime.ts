@@ -69,7 +69,7 @@ export function createRuntime(options: RuntimeOptions) {
     events: ctx.events,
     definitions: ctx.definitions,
     scheduler,
-    startInstance: (input: StartInstanceInput, actor: string) => startInstance(ctx, input, { actor }),
+    startInstance: (input: StartInstanceInput, actor: string, instanceId?: string) => startInstance(ctx, input, { actor, instanceId }),
     completeTask: (taskId: string, variables: Variables, actor: string) => completeTask(ctx, taskId, variables, actor),
     claimTask: (taskId: string, userId: string) => claimTask(ctx, taskId, userId),
     unclaimTask: (taskId: string, actor: string) => unclaimTask(ctx, taskId, actor),
