@@ -1,3 +1,4 @@
+import type { TimerRecord } from '../store/port.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { fireTimer } from './commands/fire-timer.js';
 import { deliverOutbox } from './outbox-dispatcher.js';
@@ -40,35 +41,42 @@ export function createScheduler(ctx: RuntimeContext, options: SchedulerOptions):
       const due = await ctx.store.timers.due(now.toISOString(), options.batchSize);
       if (!due.length) return fired;
       let claimedAny = false;
+      // Several lanes fire the batch; the due timers of one instance go to one lane, in the
+      // order the store gave (due time), so that an instance's timers fire in their order.
+      const byInstance = new Map<string, TimerRecord[]>();
+      for (const timer of due) {
+        const key = timer.instanceId ?? timer.id;
+        byInstance.set(key, [...(byInstance.get(key) ?? []), timer]);
+      }
+      const groups = [...byInstance.values()];
       let next = 0;
-      // Several lanes take the batch's timers in order; timers of one instance still fire
-      // one after the other (the instance lock in fireTimer).
       const lane = async () => {
-        while (next < due.length) {
-          const candidate = due[next++];
-          // Stopping: take no further timers (those being fired finish, their leases go with them).
-          if (stopped && !manual) return;
-          // The lease runs from the moment of the claim, not from the look at the store: a
-          // long batch on a slow machine would otherwise hand out leases that expired already,
-          // and another node would fire the same timer alongside this one.
-          const claimAt = ctx.clock.now();
-          const claimed = await ctx.store.timers.claim(
-            candidate.id,
-            ctx.nodeId,
-            claimAt.toISOString(),
-            new Date(claimAt.getTime() + options.leaseMs).toISOString(),
-          );
-          if (!claimed) continue;
-          claimedAny = true;
-          try {
-            if (await fireTimer(ctx, claimed)) fired++;
-          } catch (err) {
-            await ctx.store.timers.release(claimed.id, ctx.nodeId).catch(() => undefined);
-            options.onError?.(err);
+        while (next < groups.length) {
+          for (const candidate of groups[next++]) {
+            // Stopping: take no further timers (those being fired finish, their leases go with them).
+            if (stopped && !manual) return;
+            // The lease runs from the moment of the claim, not from the look at the store: a
+            // long batch on a slow machine would otherwise hand out leases that expired already,
+            // and another node would fire the same timer alongside this one.
+            const claimAt = ctx.clock.now();
+            const claimed = await ctx.store.timers.claim(
+              candidate.id,
+              ctx.nodeId,
+              claimAt.toISOString(),
+              new Date(claimAt.getTime() + options.leaseMs).toISOString(),
+            );
+            if (!claimed) continue;
+            claimedAny = true;
+            try {
+              if (await fireTimer(ctx, claimed)) fired++;
+            } catch (err) {
+              await ctx.store.timers.release(claimed.id, ctx.nodeId).catch(() => undefined);
+              options.onError?.(err);
+            }
           }
         }
       };
-      await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, due.length) }, lane));
+      await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, groups.length) }, lane));
       if (!claimedAny || (stopped && !manual)) return fired;
     }
   }
