@@ -54,7 +54,8 @@ import { api, kill, makeDirs, NS, signIn, sleep, startChild, type ChildServer } 
 const LOOPS = 4;
 /** The store's server selection timeout (its default), the longest one call waits for a server. */
 const SELECTION_MS = 5000;
-const MARGIN_MS = 2500;
+// Generous: the bound is about never hanging, and a slower machine adds its own time to each wait.
+const MARGIN_MS = 5000;
 /**
  * A request sent after the kill fails at its first store call (sign-in token lookup): one
  * selection timeout. A command cut off mid-write waits twice: the driver retries the write once
