@@ -19,20 +19,25 @@ export class SqliteDatabase {
   private closed = false;
   private pending: GroupedWrite[] = [];
   private readonly commitGroup: Database.Transaction<(batch: GroupedWrite[]) => { ok: boolean; value: unknown }[]>;
+  /** A group of one (the usual case without load) needs no savepoint. */
+  private readonly commitOne: Database.Transaction<(run: () => unknown) => unknown>;
 
   constructor(readonly db: Database.Database) {
     // Each write of a group runs in its own savepoint (a nested better-sqlite3
     // transaction): one that throws (a revision conflict) rolls back alone, the others
-    // commit together with a single sync of the WAL.
+    // commit together with a single sync of the WAL. Both wrappers are made once: making a
+    // transaction function costs more than a small write.
+    const savepoint = db.transaction((run: () => unknown) => run());
     this.commitGroup = db.transaction((batch: GroupedWrite[]) =>
       batch.map((write) => {
         try {
-          return { ok: true, value: db.transaction(write.run)() };
+          return { ok: true, value: savepoint(write.run) };
         } catch (error) {
           return { ok: false, value: error };
         }
       }),
     );
+    this.commitOne = db.transaction((run: () => unknown) => run());
   }
 
   /** The statement for this SQL, prepared on first use and reused after. */
@@ -82,6 +87,16 @@ export class SqliteDatabase {
     const batch = this.pending;
     this.pending = [];
     if (!batch.length) return;
+    if (batch.length === 1) {
+      const [write] = batch;
+      try {
+        this.assertOpen();
+        write.resolve(this.commitOne.immediate(write.run));
+      } catch (error) {
+        write.reject(toStoreError(error));
+      }
+      return;
+    }
     let outcomes: { ok: boolean; value: unknown }[];
     try {
       this.assertOpen();
