@@ -19,25 +19,25 @@ export class SqliteDatabase {
   private closed = false;
   private pending: GroupedWrite[] = [];
   private readonly commitGroup: Database.Transaction<(batch: GroupedWrite[]) => { ok: boolean; value: unknown }[]>;
-  /** A group of one (the usual case without load) needs no savepoint. */
-  private readonly commitOne: Database.Transaction<(run: () => unknown) => unknown>;
+  /** Runs a write in a transaction of its own, or in a savepoint inside one already open. */
+  private readonly inTransaction: Database.Transaction<(run: () => unknown) => unknown>;
 
   constructor(readonly db: Database.Database) {
     // Each write of a group runs in its own savepoint (a nested better-sqlite3
     // transaction): one that throws (a revision conflict) rolls back alone, the others
-    // commit together with a single sync of the WAL. Both wrappers are made once: making a
+    // commit together with a single sync of the WAL. The wrappers are made once: making a
     // transaction function costs more than a small write.
-    const savepoint = db.transaction((run: () => unknown) => run());
+    const inTransaction = db.transaction((run: () => unknown) => run());
+    this.inTransaction = inTransaction;
     this.commitGroup = db.transaction((batch: GroupedWrite[]) =>
       batch.map((write) => {
         try {
-          return { ok: true, value: savepoint(write.run) };
+          return { ok: true, value: inTransaction(write.run) };
         } catch (error) {
           return { ok: false, value: error };
         }
       }),
     );
-    this.commitOne = db.transaction((run: () => unknown) => run());
   }
 
   /** The statement for this SQL, prepared on first use and reused after. */
@@ -91,7 +91,8 @@ export class SqliteDatabase {
       const [write] = batch;
       try {
         this.assertOpen();
-        write.resolve(this.commitOne.immediate(write.run));
+        // A group of one (the usual case without load) needs no savepoint.
+        write.resolve(this.inTransaction.immediate(write.run));
       } catch (error) {
         write.reject(toStoreError(error));
       }
