@@ -41,6 +41,39 @@ describe('timers and deployment', () => {
     expect(tasks.map((t) => t.elementId)).to.deep.equal(['kijk']);
   });
 
+  it('should lease each timer from the moment it is claimed, however long the batch before it took', async () => {
+    await h.deploy(
+      bpmn(`<bpmn:process id="wacht" isExecutable="true">
+        <bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="uur" />
+        <bpmn:intermediateCatchEvent id="uur"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+        <bpmn:sequenceFlow id="f2" sourceRef="uur" targetRef="kijk" />
+        ${userTask('kijk', 'Kijk', 'vt-triage')}
+        <bpmn:sequenceFlow id="f3" sourceRef="kijk" targetRef="end" /><bpmn:endEvent id="end" />
+      </bpmn:process>`),
+    );
+    // More timers than the scheduler's lanes (8): the last ones are claimed after others fired.
+    for (let i = 0; i < 12; i++) await h.runtime.startInstance({ definitionKey: 'wacht' }, 'vt-frontoffice');
+    h.clock.set('2026-05-04T08:00:00.000Z');
+    // Every claim takes ten minutes (a slow machine, a slow fire): the lease must still run
+    // its full length from the claim, or another node could take the timer while it fires.
+    const claims: { at: string; now: string; leaseUntil: string }[] = [];
+    const claim = h.store.timers.claim.bind(h.store.timers);
+    h.store.timers.claim = async (id, owner, now, leaseUntil) => {
+      claims.push({ at: h.clock.now().toISOString(), now, leaseUntil });
+      const claimed = await claim(id, owner, now, leaseUntil);
+      h.clock.advance(10 * 60_000);
+      return claimed;
+    };
+
+    expect(await h.runtime.scheduler.runDue()).to.equal(12);
+
+    expect(claims.filter((c) => c.at > '2026-05-04T08:00:00.000Z')).to.not.be.empty;
+    for (const c of claims) {
+      expect(c.now).to.equal(c.at);
+      expect(Date.parse(c.leaseUntil) - Date.parse(c.at)).to.equal(30_000);
+    }
+  });
+
   it('should end the task when an interrupting boundary timer fires', async () => {
     await h.deploy(
       bpmn(`<bpmn:process id="verbod" isExecutable="true">
